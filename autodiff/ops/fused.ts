@@ -1,0 +1,29 @@
+/**
+ * Fused likelihood kernels: one pass instead of a chain of elementwise ops, for speed on the
+ * hot path of every model (the BNN's likelihood touches every data point on every gradient).
+ */
+import { shapeToString } from '../../core/shape.js';
+import { accumulate, record, tracks } from '../tape.js';
+import { Tensor, asTensor, type TensorLike } from '../tensor.js';
+import { sigmoidScalar, softplusScalar } from './unary.js';
+
+/**
+ * Σ_i [ y_i·l_i − log(1 + e^{l_i}) ]: the Bernoulli log-likelihood with logits `l`, stable for
+ * large |l|. `y` (0/1 labels, same shape as `logits`) is data and gets no gradient.
+ */
+export function bernoulliLogitSum(y: TensorLike, logits: TensorLike): Tensor {
+  const yt = asTensor(y, 'bernoulliLogitSum');
+  const l = asTensor(logits, 'bernoulliLogitSum');
+  if (yt.size !== l.size) {
+    throw new Error(`bernoulliLogitSum: labels of shape ${shapeToString(yt.shape)} do not match logits of shape ${shapeToString(l.shape)}`);
+  }
+  const yd = yt.data, ld = l.data;
+  let s = 0;
+  for (let i = 0; i < ld.length; i++) s += yd[i] * ld[i] - softplusScalar(ld[i]);
+  return record(new Tensor(new Float64Array([s]), []), [l], (g) => {
+    if (!tracks(l)) return;
+    const gl = new Float64Array(ld.length);
+    for (let i = 0; i < ld.length; i++) gl[i] = g[0] * (yd[i] - sigmoidScalar(ld[i]));
+    accumulate(l, gl, l.shape, 'bernoulliLogitSum', true);
+  });
+}

@@ -1,0 +1,68 @@
+/**
+ * The contracts every sampler and every target share. Samplers see only `LogDensity`: a map from
+ * a flat unconstrained Float64Array to a log density and its gradient, never a Tensor, so they
+ * run on any model and on analytic test targets alike.
+ */
+import type { Rng } from '../core/rng.js';
+
+/** A differentiable log density on R^dim (up to an additive constant). */
+export interface LogDensity {
+  readonly dim: number;
+  /** Returns log p(x) and writes ∇ log p(x) into `gradOut` (length `dim`). May return NaN/±Infinity. */
+  logDensityAndGrad(x: Float64Array, gradOut: Float64Array): number;
+  /** Optional cheaper evaluation without the gradient. */
+  logDensity?(x: Float64Array): number;
+}
+
+/** One named parameter in constrained space, stored row-major and flattened into a trace. */
+export interface ParamInfo {
+  readonly name: string;
+  readonly shape: readonly number[];
+}
+
+/**
+ * A target that also knows its named, constrained parameters (a `Model` from `defineModel` is
+ * one). Without `params` a trace holds one parameter `x` of shape [dim] on the unconstrained scale.
+ */
+export interface PosteriorTarget extends LogDensity {
+  readonly params?: readonly ParamInfo[];
+  /** Writes the constrained values of all `params`, flattened in order, into `out`. */
+  constrainInto?(x: Float64Array, out: Float64Array): void;
+}
+
+/**
+ * A sampler is a pure `init` / `step` pair (as in BlackJAX): `step` never mutates `state`,
+ * its randomness comes from `rng`, and its tuning parameters come in `params` on every call.
+ * Warmup adapts `params.stepSize` / `params.inverseMassMatrix` outside `step` from `info.acceptanceRate`.
+ */
+export interface Sampler<State extends SamplerState = SamplerState, Info extends SamplerInfo = SamplerInfo, Params extends SamplerParams = SamplerParams> {
+  readonly name: string;
+  init(position: Float64Array, target: LogDensity): State;
+  step(rng: Rng, state: State, target: LogDensity, params: Params): [State, Info];
+  /** Default parameters for a target of dimension `dim` before any warmup. */
+  defaultParams(dim: number): Params;
+}
+
+/** What every sampler state carries: where it is, the log density there and its gradient. */
+export interface SamplerState {
+  readonly position: Float64Array;
+  readonly logDensity: number;
+  readonly logDensityGrad: Float64Array;
+}
+
+/** Per-step information; the optional fields map onto CmdStan's output columns. */
+export interface SamplerInfo {
+  /** Mean Metropolis acceptance statistic of the step (`accept_stat__`); drives step-size adaptation. */
+  readonly acceptanceRate: number;
+  readonly isDivergent: boolean;
+  readonly energy?: number; // energy__
+  readonly numIntegrationSteps?: number; // n_leapfrog__
+  readonly treeDepth?: number; // treedepth__
+}
+
+/** Tuning parameters passed on every step. `inverseMassMatrix` is a diagonal (length dim) or dense (dim×dim, row-major). */
+export interface SamplerParams {
+  stepSize?: number;
+  inverseMassMatrix?: Float64Array;
+  [key: string]: unknown;
+}
