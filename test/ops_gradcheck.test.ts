@@ -17,6 +17,13 @@ function rand(shape: number[], lo = -2, hi = 2): Tensor {
 }
 const pos = (shape: number[]) => rand(shape, 0.3, 3);
 
+/** A well-conditioned lower-triangular matrix: positive diagonal, small off-diagonal entries. */
+function lowerFactor(n: number): Tensor {
+  const d = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) d[i * n + j] = i === j ? rng.uniformRange(0.8, 2) : rng.uniformRange(-0.5, 0.5);
+  return tensor(d, [n, n]);
+}
+
 /** Weighted sum so every output element gets a distinct gradient. */
 function reduceWeighted(y: Tensor): Tensor {
   const w = tensor(Float64Array.from({ length: y.size }, (_, i) => 0.5 + ((i * 7) % 11) / 10), [...y.shape]);
@@ -72,6 +79,10 @@ const rows: Row[] = [
   { op: 'index', name: 'negative index', f: (a) => reduceWeighted(T.index(a, -1)), inputs: () => [rand([3, 2])] },
   { op: 'concat', name: 'axis 1', f: (a, b) => reduceWeighted(T.concat([a, b, a], 1)), inputs: () => [rand([2, 3]), rand([2, 1])] },
   { op: 'stack', name: 'axis 1', f: (a, b) => reduceWeighted(T.stack([a, b], 1)), inputs: () => [rand([2, 3]), rand([2, 3])] },
+  { op: 'lgamma', name: 'x > 0', f: (a) => reduceWeighted(T.lgamma(a)), inputs: () => [pos([4])] },
+  { op: 'solveLowerTriangular', name: 'L [3,3], b [3]', f: (l, b) => reduceWeighted(T.solveLowerTriangular(l, b)), inputs: () => [lowerFactor(3), rand([3])] },
+  { op: 'solveLowerTriangular', name: 'L [3,3], B [3,2]', f: (l, b) => reduceWeighted(T.solveLowerTriangular(l, b)), inputs: () => [lowerFactor(3), rand([3, 2])] },
+  { op: 'logDetTriangular', name: 'L [4,4]', f: (l) => T.logDetTriangular(l), inputs: () => [lowerFactor(4)] },
   { op: 'bernoulliLogitSum', name: 'logits', f: (l) => T.bernoulliLogitSum(tensor([0, 1, 1, 0, 1]), l), inputs: () => [rand([5], -5, 5)] },
 ];
 

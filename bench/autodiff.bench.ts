@@ -1,0 +1,275 @@
+/**
+ * The autodiff benchmark of issue #2: microseconds per log density + gradient of the study's
+ * hierarchical BNN (18 groups × 50 points, 2-5-5-1 tanh, non-centred, 763 parameters) for
+ *   hbnn         the library's model (`hierarchicalBnn(...).logDensityAndGrad`, tape autodiff)
+ *   fused        the hand-written Float64Array version in bench/hier_bnn_fused.ts: the limit
+ *   tfjs-cpu     TensorFlow.js, pure-JS CPU backend (float32)
+ *   tfjs-wasm    TensorFlow.js, WebAssembly backend (float32)
+ * all in one process, reported as ratios to `fused`. The four run interleaved: each round times
+ * one batch of every implementation in turn, so drift of the machine (other processes, CPU
+ * clocks) hits them alike; the reported figures are the median over rounds of µs per call and
+ * of the per-round ratio to `fused`.
+ *
+ * Run: `node dist/bench/autodiff.bench.js [--quick] [--no-tfjs] [--out FILE.json]`, or `npm run bench`.
+ */
+import { cpus, loadavg, totalmem } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Rng } from '../core/rng.js';
+import { rotatedMoons } from '../models/data.js';
+import { hierarchicalBnn } from '../models/hierarchical_bnn.js';
+import type { LogDensity } from '../samplers/types.js';
+import { hierBnnFused, layoutFromParams, type FusedGroup } from './hier_bnn_fused.js';
+import { hierBnnTfjs, tfjsTensorCount, useTfjsBackend, type TfjsBackendName } from './hier_bnn_tfjs.js';
+
+export interface AutodiffBenchOptions {
+  /** Interleaved rounds; the median over them is reported (default 15, 3 with `quick`). */
+  rounds?: number;
+  /** Target milliseconds per timed batch (default 100, 50 with `quick`). */
+  batchMs?: number;
+  /** Fewer, shorter rounds for a quick look. */
+  quick?: boolean;
+  /** Seed of the data and of the evaluation points (default 2018). */
+  seed?: number;
+  /** Leave out the TensorFlow.js baselines (e.g. where they are not installed). */
+  skipTfjs?: boolean;
+  /** Print the table (default true). */
+  print?: boolean;
+}
+
+export interface AutodiffBenchRow {
+  name: string;
+  description: string;
+  /** Median over rounds of microseconds per log density + gradient. */
+  microseconds: number;
+  /** Fastest and slowest round, µs per call. */
+  minMicroseconds: number;
+  maxMicroseconds: number;
+  /**
+   * Median over rounds of (this round's µs / fused's µs in the same round): adjacent batches see
+   * the same machine load, so the paired ratio is steadier than a ratio of medians.
+   */
+  ratioToFused: number;
+  /** Calls per timed batch. */
+  callsPerBatch: number;
+  /** µs per call of every round, in round order. */
+  roundMicroseconds: number[];
+  /** Max |value − fused value| / max(1, |fused value|) at the check points. */
+  valueRelError: number;
+  /** Max over the gradient of |g − fused g| / max(1, |fused g|) at the check points. */
+  gradRelError: number;
+}
+
+export interface AutodiffBenchResult {
+  benchmark: 'autodiff';
+  problem: { groups: number; pointsPerGroup: number; sizes: number[]; dim: number };
+  machine: { cpu: string; cores: number; memoryGiB: number; node: string; platform: string; arch: string; loadAverage: number[] };
+  settings: { rounds: number; batchMs: number; seed: number; evaluationPoints: number };
+  rows: AutodiffBenchRow[];
+  /** Issue #2's target: hbnn within 1.5× of the fused limit. */
+  target: { ratio: number; hbnnRatio: number; met: boolean };
+  tfjs?: { version: string; wasmSimd: boolean | null; wasmThreads: boolean | null; tensorsLeakedPerCall: Record<string, number> };
+}
+
+/** Issue #2: hbnn within 1.5× of the hand-fused limit. */
+export const TARGET_RATIO_TO_FUSED = 1.5;
+const GROUPS = 18;
+const SIZES = [2, 5, 5, 1];
+/** Distinct parameter vectors cycled through, so no implementation sees one point over and over. */
+const EVALUATION_POINTS = 16;
+
+interface Contender {
+  name: string;
+  description: string;
+  /** Builds the LogDensity; tfjs contenders also switch the backend and free their tensors after a batch. */
+  open(): Promise<LogDensity & { dispose?: () => void }>;
+  calls: number;
+  samples: number[];
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
+}
+
+/** µs per call over `calls` calls, cycling through the evaluation points. */
+function timeBatch(f: LogDensity, points: Float64Array[], grad: Float64Array, calls: number): number {
+  let sink = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < calls; i++) sink += f.logDensityAndGrad(points[i % points.length], grad);
+  const us = ((performance.now() - t0) * 1000) / calls;
+  if (Number.isNaN(sink)) throw new Error('benchAutodiff: a log density came back NaN');
+  return us;
+}
+
+function relErrors(ref: { v: number; g: Float64Array }, v: number, g: Float64Array): [number, number] {
+  let ge = 0;
+  for (let i = 0; i < g.length; i++) ge = Math.max(ge, Math.abs(g[i] - ref.g[i]) / Math.max(1, Math.abs(ref.g[i])));
+  return [Math.abs(v - ref.v) / Math.max(1, Math.abs(ref.v)), ge];
+}
+
+const fmt = (x: number, digits = 0) => x.toFixed(digits);
+
+export async function benchAutodiff(options: AutodiffBenchOptions = {}): Promise<AutodiffBenchResult> {
+  const quick = options.quick ?? false;
+  const rounds = options.rounds ?? (quick ? 3 : 15);
+  const batchMs = options.batchMs ?? (quick ? 50 : 100);
+  const seed = options.seed ?? 2018;
+  const print = options.print ?? true;
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`benchAutodiff: rounds must be a positive integer, got ${rounds}`);
+  if (!(batchMs > 0)) throw new Error(`benchAutodiff: batchMs must be positive, got ${batchMs}`);
+
+  const study = rotatedMoons({ groups: GROUPS, seed });
+  const model = hierarchicalBnn(study);
+  const layout = layoutFromParams(model.params, SIZES, GROUPS, (l) => ({ mean: `mu${l}`, sd: `sd${l}`, raw: `raw${l}` }));
+  const data: FusedGroup[] = study.Xs_train.map((X, g) => ({ X: Float64Array.from(X.flat()), y: Float64Array.from(study.Ys_train[g]) }));
+  const fused = hierBnnFused(data, layout);
+  const dim = model.dim;
+
+  // Points like a sampler's: weights N(0, 1), log-sds N(0, 1) too (sds from ~0.1 to ~7).
+  const rng = Rng.fromSeed(seed + 1);
+  const points = Array.from({ length: EVALUATION_POINTS }, () => {
+    const x = new Float64Array(dim);
+    rng.fillNormal(x);
+    return x;
+  });
+  const reference = points.map((x) => {
+    const g = new Float64Array(dim);
+    return { v: fused.logDensityAndGrad(x, g), g };
+  });
+
+  const contenders: Contender[] = [
+    { name: 'hbnn', description: 'hbnn hierarchicalBnn(...).logDensityAndGrad (tape autodiff, float64)', open: async () => model, calls: 0, samples: [] },
+    { name: 'fused', description: 'hand-fused Float64Array forward + backward (bench/hier_bnn_fused.ts)', open: async () => fused, calls: 0, samples: [] },
+  ];
+  const leaks: Record<string, number> = {};
+  let tfjsInfo: AutodiffBenchResult['tfjs'];
+  if (!options.skipTfjs) {
+    const tf = await import('@tensorflow/tfjs');
+    for (const backend of ['cpu', 'wasm'] as TfjsBackendName[]) {
+      contenders.push({
+        name: `tfjs-${backend}`,
+        description: `TensorFlow.js ${tf.version_core} ${backend === 'cpu' ? 'CPU (JS)' : 'WebAssembly'} backend, tf.valueAndGrads (float32)`,
+        open: async () => {
+          await useTfjsBackend(backend);
+          return hierBnnTfjs(data, layout);
+        },
+        calls: 0,
+        samples: [],
+      });
+    }
+    await useTfjsBackend('wasm');
+    const env = tf.env();
+    const flag = (name: string) => (env.getFlags()[name] === undefined ? null : Boolean(env.get(name)));
+    tfjsInfo = { version: tf.version_core, wasmSimd: flag('WASM_HAS_SIMD_SUPPORT'), wasmThreads: flag('WASM_HAS_MULTITHREAD_SUPPORT'), tensorsLeakedPerCall: leaks };
+  }
+
+  // Warm-up (JIT, tfjs kernel set-up), agreement at every evaluation point, and the batch size.
+  const grad = new Float64Array(dim);
+  const errors = new Map<string, [number, number]>();
+  for (const c of contenders) {
+    const f = await c.open();
+    let worst: [number, number] = [0, 0];
+    points.forEach((x, i) => {
+      const [ve, ge] = relErrors(reference[i], f.logDensityAndGrad(x, grad), grad);
+      worst = [Math.max(worst[0], ve), Math.max(worst[1], ge)];
+    });
+    errors.set(c.name, worst);
+    const before = c.name.startsWith('tfjs') ? tfjsTensorCount() : 0;
+    let calls = 1;
+    let us = timeBatch(f, points, grad, calls);
+    // Grow the batch until it takes a third of the target, then scale to the target.
+    while (us * calls < (batchMs * 1000) / 3) {
+      calls *= 2;
+      us = timeBatch(f, points, grad, calls);
+    }
+    c.calls = Math.max(1, Math.round((batchMs * 1000) / us));
+    if (c.name.startsWith('tfjs')) leaks[c.name] = (tfjsTensorCount() - before) / (2 * calls - 1);
+    f.dispose?.();
+  }
+
+  for (let r = 0; r < rounds; r++) {
+    // Alternate the order so no contender always runs right after the same neighbour.
+    const order = r % 2 === 0 ? contenders : [...contenders].reverse();
+    for (const c of order) {
+      const f = await c.open();
+      // A few untimed calls after switching backends, so the batch times steady-state calls.
+      timeBatch(f, points, grad, Math.min(c.calls, 5));
+      c.samples.push(timeBatch(f, points, grad, c.calls));
+      f.dispose?.();
+    }
+  }
+
+  const fusedSamples = contenders[1].samples;
+  const rows: AutodiffBenchRow[] = contenders.map((c) => {
+    const [valueRelError, gradRelError] = errors.get(c.name)!;
+    const us = median(c.samples);
+    return {
+      name: c.name,
+      description: c.description,
+      microseconds: us,
+      minMicroseconds: Math.min(...c.samples),
+      maxMicroseconds: Math.max(...c.samples),
+      ratioToFused: median(c.samples.map((v, r) => v / fusedSamples[r])),
+      callsPerBatch: c.calls,
+      roundMicroseconds: c.samples,
+      valueRelError,
+      gradRelError,
+    };
+  });
+  const hbnnRatio = rows[0].ratioToFused;
+  const cpu = cpus();
+  const result: AutodiffBenchResult = {
+    benchmark: 'autodiff',
+    problem: { groups: GROUPS, pointsPerGroup: study.Xs_train[0].length, sizes: SIZES, dim },
+    machine: {
+      cpu: cpu[0]?.model ?? 'unknown',
+      cores: cpu.length,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: process.platform,
+      arch: process.arch,
+      // Other processes on the machine slow every contender alike; the ratios are the robust figure.
+      loadAverage: loadavg(),
+    },
+    settings: { rounds, batchMs, seed, evaluationPoints: EVALUATION_POINTS },
+    rows,
+    target: { ratio: TARGET_RATIO_TO_FUSED, hbnnRatio, met: hbnnRatio <= TARGET_RATIO_TO_FUSED },
+    tfjs: tfjsInfo,
+  };
+  if (print) printTable(result);
+  return result;
+}
+
+function printTable(r: AutodiffBenchResult): void {
+  const { problem: p, machine: m } = r;
+  console.log(`\nAutodiff: log density + gradient of the hierarchical BNN (${p.groups} groups × ${p.pointsPerGroup} points, ${p.sizes.join('-')} tanh, ${p.dim} parameters)`);
+  console.log(`${m.cpu}, ${m.cores} cores, load average ${m.loadAverage.map((v) => v.toFixed(1)).join(' ')}, Node ${m.node}; median of ${r.settings.rounds} interleaved rounds of ~${r.settings.batchMs} ms each`);
+  console.log(['implementation'.padEnd(12), 'µs/call'.padStart(9), 'min'.padStart(8), 'max'.padStart(8), '× fused'.padStart(8), 'value err'.padStart(10), 'grad err'.padStart(10)].join(' '));
+  for (const row of r.rows) {
+    console.log([
+      row.name.padEnd(12),
+      fmt(row.microseconds).padStart(9),
+      fmt(row.minMicroseconds).padStart(8),
+      fmt(row.maxMicroseconds).padStart(8),
+      fmt(row.ratioToFused, 2).padStart(8),
+      row.valueRelError.toExponential(1).padStart(10),
+      row.gradRelError.toExponential(1).padStart(10),
+    ].join(' '));
+  }
+  console.log(`errors: max relative difference to fused over ${r.settings.evaluationPoints} points (tfjs computes in float32)`);
+  if (r.tfjs) console.log(`tfjs ${r.tfjs.version}: wasm SIMD ${r.tfjs.wasmSimd}, wasm threads ${r.tfjs.wasmThreads}`);
+  console.log(`target: hbnn within ${r.target.ratio}× of fused — ${r.target.met ? 'met' : 'NOT met'} (${r.target.hbnnRatio.toFixed(2)}×)`);
+}
+
+/** Executed directly: run, print, and write the JSON result with --out FILE. */
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const args = process.argv.slice(2);
+  const outIndex = args.indexOf('--out');
+  const result = await benchAutodiff({ quick: args.includes('--quick'), skipTfjs: args.includes('--no-tfjs') });
+  if (outIndex >= 0 && args[outIndex + 1]) {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(args[outIndex + 1], JSON.stringify(result, null, 2));
+    console.log(`wrote ${args[outIndex + 1]}`);
+  }
+}

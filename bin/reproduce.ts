@@ -1,0 +1,224 @@
+/**
+ * `hbnn reproduce`: the study of Wiecki (2018), end to end. Fits the flat BNNs (one per group),
+ * the hierarchical BNN (all groups at once, ADVI initialisation, target accept 0.9) and the flat
+ * BNNs with informative priors from the hierarchical posterior; predicts; writes metrics.json,
+ * the figures and report.html / report.md. Each model's results are written as soon as it finishes.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadStudyData, rotatedMoons, type StudyData } from '../models/data.js';
+import { groupPrior, type LayerPrior } from '../models/group_prior.js';
+import { predict } from '../models/predict.js';
+import type { BnnModel } from '../models/bnn.js';
+import { sample, type SampleOptions } from '../samplers/sample.js';
+import { adviInitializer } from '../samplers/advi_init.js';
+import { summary, formatSummary, type SummaryRow } from '../samplers/summary.js';
+import { samplerWarnings } from '../samplers/warnings.js';
+import { rhat } from '../samplers/rhat.js';
+import type { Trace } from '../samplers/trace.js';
+import { accuracyFigure, correlationFigure, singleSurfaceFigure, surfaceFigure, surfaceGridPoints, traceDensityFigure, trainingDataFigure } from './report/figures.js';
+import { renderPng } from './report/render.js';
+import { POST_ACCURACY, STAN_ACCURACY, checkWritableDir, writeMetrics, writeReport, type ModelMetrics, type ModelName, type ReportFigure, type StudyMetrics } from './report/report.js';
+import { STUDY_TARGETS_MODULE, buildFlat, buildHierarchical, buildInformative } from './study_targets.js';
+
+export interface ReproduceOptions {
+  /** A study JSON file (DESIGN.md's --data format); default: rotatedMoons with `seed`. */
+  data?: string;
+  out: string;
+  seed: number;
+  chains: number;
+  draws: number;
+  tune: number;
+  /** Run chains in worker threads. */
+  parallel: boolean;
+  progress: boolean;
+  /** Print progress lines (model starts, timings). */
+  log: (line: string) => void;
+  signal?: AbortSignal;
+  quick?: boolean;
+}
+
+/** Defaults of a full run: Stan's 1000 + 1000 per chain (the post used 5000 tuning steps, 500 draws). */
+export const FULL_SETTINGS = { chains: 2, draws: 1000, tune: 1000 };
+/** `--quick`: about a minute on 2 cores. */
+export const QUICK_SETTINGS = { chains: 2, draws: 150, tune: 150 };
+/** Target accept of the hierarchical model: 0.9 as in the post, for its funnel. */
+export const HIERARCHICAL_TARGET_ACCEPT = 0.9;
+export const REALIZATIONS_PER_DRAW = 20;
+
+interface ModelResult {
+  metrics: ModelMetrics & { lpMaxRhat: number };
+  /** Per group: decision surface (posterior mean of P(class 1)) and its sd over the grid. */
+  surfaces: Float64Array[];
+  sds: Float64Array[];
+  warnings: string[];
+}
+
+function accuracy(pred: Float64Array, y: readonly number[]): number {
+  let correct = 0;
+  for (let i = 0; i < y.length; i++) if ((pred[i] > 0.5 ? 1 : 0) === y[i]) correct++;
+  return correct;
+}
+
+/** Largest R-hat and smallest bulk-ESS over parameters (NaN-free), and R-hat of lp__. */
+function convergence(trace: Trace, rows: SummaryRow[]): { maxRhat: number; minEssBulk: number; lpRhat: number } {
+  let maxRhat = -Infinity;
+  let minEssBulk = Infinity;
+  for (const r of rows) {
+    if (Number.isFinite(r.rhat)) maxRhat = Math.max(maxRhat, r.rhat);
+    if (Number.isFinite(r.essBulk)) minEssBulk = Math.min(minEssBulk, r.essBulk);
+  }
+  const lp = trace.stat('lp');
+  const lpRhat = lp && trace.chains > 1 ? rhat(lp) : NaN;
+  return { maxRhat: Number.isFinite(maxRhat) ? maxRhat : NaN, minEssBulk: Number.isFinite(minEssBulk) ? minEssBulk : NaN, lpRhat };
+}
+
+/** Train/test accuracy counts and grid surfaces of one model's trace for one group. */
+function evaluateGroup(model: BnnModel, trace: Trace, study: StudyData, g: number, grid: Float64Array, group?: number) {
+  const opts = group === undefined ? {} : { group };
+  const train = accuracy(predict(model, trace, study.Xs_train[g], opts).mean, study.Ys_train[g]);
+  const test = accuracy(predict(model, trace, study.Xs_test[g], opts).mean, study.Ys_test[g]);
+  const surface = predict(model, trace, grid, opts);
+  return { train, test, surface };
+}
+
+export async function reproduce(opts: ReproduceOptions): Promise<StudyMetrics> {
+  const { out, log } = opts;
+  checkWritableDir(out); // before any sampling: a bad --out fails in seconds
+  const study = opts.data ? loadStudyData(opts.data) : rotatedMoons({ seed: opts.seed });
+  const G = study.Xs_train.length;
+  const nTrain = study.Ys_train.reduce((s, y) => s + y.length, 0);
+  const nTest = study.Ys_test.reduce((s, y) => s + y.length, 0);
+  const grid = surfaceGridPoints();
+  const settings = { chains: opts.chains, draws: opts.draws, tune: opts.tune, seed: opts.seed, parallel: opts.parallel, quick: !!opts.quick, sampler: 'nuts', hierarchicalTargetAccept: HIERARCHICAL_TARGET_ACCEPT, hierarchicalInit: 'advi+adapt_diag', realizationsPerDraw: REALIZATIONS_PER_DRAW };
+  const dataInfo = { source: opts.data ?? `rotatedMoons({ groups: 18, nSamples: 100, noise: 0.3, seed: ${opts.seed} })`, groups: G, trainPoints: nTrain, testPoints: nTest };
+  const finished: Partial<Record<ModelName, ModelResult['metrics']>> = {};
+  const writePartial = () => writeFileSync(join(out, 'metrics.json'), JSON.stringify({ ...finished, settings, data: dataInfo, complete: false }, null, 2));
+
+  const base: SampleOptions = { chains: opts.chains, draws: opts.draws, tune: opts.tune, progress: opts.progress, parallel: opts.parallel && opts.chains > 1, signal: opts.signal };
+
+  /** Fit one flat-style BNN per group and pool the results. */
+  async function perGroup(name: ModelName, build: (g: number) => BnnModel, exportName: string, args: (g: number) => unknown): Promise<ModelResult> {
+    const t0 = performance.now();
+    let train = 0, test = 0, divergences = 0, maxRhat = -Infinity, minEss = Infinity, lpMaxRhat = -Infinity;
+    const surfaces: Float64Array[] = [], sds: Float64Array[] = [], warnings: string[] = [];
+    for (let g = 0; g < G; g++) {
+      const model = build(g);
+      const trace = await sample(model, { ...base, seed: opts.seed * 1000 + g, workerTarget: { module: STUDY_TARGETS_MODULE, exportName, args: args(g) } });
+      if (trace.meta.interrupted) throw new Error(`${name}: interrupted in group ${g}`);
+      const ev = evaluateGroup(model, trace, study, g, grid);
+      train += ev.train; test += ev.test;
+      surfaces.push(ev.surface.mean); sds.push(ev.surface.sd);
+      const c = convergence(trace, summary(trace));
+      divergences += trace.numDivergences();
+      maxRhat = Math.max(maxRhat, c.maxRhat); minEss = Math.min(minEss, c.minEssBulk); lpMaxRhat = Math.max(lpMaxRhat, c.lpRhat);
+      for (const w of samplerWarnings(trace)) warnings.push(`${name}, group ${g}: ${w}`);
+      log(`  ${name} group ${g + 1}/${G}: ${trace.numDivergences()} divergences, R-hat(lp) ${c.lpRhat.toFixed(3)}`);
+    }
+    const metrics = { trainAccuracy: train / nTrain, testAccuracy: test / nTest, seconds: (performance.now() - t0) / 1000, divergences, maxRhat, minEssBulk: minEss, lpMaxRhat };
+    return { metrics, surfaces, sds, warnings };
+  }
+
+  // 1. Flat BNNs, N(0, 1) priors, one per group.
+  log('flat BNNs (one per group)…');
+  const groupArgs = (g: number) => ({ X: study.Xs_train[g], y: study.Ys_train[g] });
+  const flat = await perGroup('flat', (g) => buildFlat(groupArgs(g)), 'buildFlat', groupArgs);
+  finished.flat = flat.metrics;
+  writePartial();
+  log(`flat: train ${(100 * flat.metrics.trainAccuracy).toFixed(2)}%, test ${(100 * flat.metrics.testAccuracy).toFixed(2)}% (${flat.metrics.seconds.toFixed(1)} s)`);
+
+  // 2. Hierarchical BNN, non-centred, all groups at once.
+  log('hierarchical BNN (ADVI initialisation, target accept 0.9)…');
+  const t1 = performance.now();
+  const hModel = buildHierarchical({ study });
+  const hTrace = await sample(hModel, {
+    ...base, seed: opts.seed * 1000 + 500, targetAccept: HIERARCHICAL_TARGET_ACCEPT, init: 'advi+adapt_diag',
+    adviInit: adviInitializer({ progress: opts.progress }),
+    workerTarget: { module: STUDY_TARGETS_MODULE, exportName: 'buildHierarchical', args: { study } },
+  });
+  if (hTrace.meta.interrupted) throw new Error('hierarchical: interrupted');
+  let hTrain = 0, hTest = 0;
+  const hSurfaces: Float64Array[] = [], hSds: Float64Array[] = [];
+  for (let g = 0; g < G; g++) {
+    const ev = evaluateGroup(hModel, hTrace, study, g, grid, g);
+    hTrain += ev.train; hTest += ev.test;
+    hSurfaces.push(ev.surface.mean); hSds.push(ev.surface.sd);
+  }
+  const hRows = summary(hTrace);
+  const hc = convergence(hTrace, hRows);
+  const hierarchical: ModelResult = {
+    metrics: { trainAccuracy: hTrain / nTrain, testAccuracy: hTest / nTest, seconds: (performance.now() - t1) / 1000, divergences: hTrace.numDivergences(), maxRhat: hc.maxRhat, minEssBulk: hc.minEssBulk, lpMaxRhat: hc.lpRhat },
+    surfaces: hSurfaces, sds: hSds, warnings: samplerWarnings(hTrace).map((w) => `hierarchical: ${w}`),
+  };
+  finished.hierarchical = hierarchical.metrics;
+  writePartial();
+  log(`hierarchical: train ${(100 * hierarchical.metrics.trainAccuracy).toFixed(2)}%, test ${(100 * hierarchical.metrics.testAccuracy).toFixed(2)}% (${hierarchical.metrics.seconds.toFixed(1)} s)`);
+
+  // 3. Flat BNNs with informative MvNormal priors from the hierarchical posterior.
+  log('informative-prior BNNs (one per group)…');
+  const prior: LayerPrior[] = groupPrior(hTrace, { realizationsPerDraw: REALIZATIONS_PER_DRAW, seed: opts.seed });
+  const infArgs = (g: number) => ({ ...groupArgs(g), prior });
+  const informative = await perGroup('informative', (g) => buildInformative(infArgs(g)), 'buildInformative', infArgs);
+  finished.informative = informative.metrics;
+  log(`informative: train ${(100 * informative.metrics.trainAccuracy).toFixed(2)}%, test ${(100 * informative.metrics.testAccuracy).toFixed(2)}% (${informative.metrics.seconds.toFixed(1)} s)`);
+
+  const metrics: StudyMetrics = { flat: flat.metrics, hierarchical: hierarchical.metrics, informative: informative.metrics, settings, data: dataInfo };
+  writeMetrics(out, metrics);
+
+  // Figures.
+  log('figures and report…');
+  const points = study.Xs_train.map((X, g) => ({ X, y: study.Ys_train[g] }));
+  const figures: ReportFigure[] = [];
+  const figure = async (file: string, caption: string, spec: Parameters<typeof renderPng>[0]) => {
+    await renderPng(spec, join(out, file));
+    figures.push({ file, caption });
+  };
+  await figure('accuracy.png', 'Pooled train and test accuracy of the three models beside the post’s and Stan’s.', accuracyFigure((['flat', 'hierarchical', 'informative'] as const).map((m) => ({
+    model: m, train: metrics[m].trainAccuracy, test: metrics[m].testAccuracy, postTrain: POST_ACCURACY[m].train, postTest: POST_ACCURACY[m].test, stanTrain: STAN_ACCURACY[m].train, stanTest: STAN_ACCURACY[m].test,
+  }))));
+  await figure('training_data.png', 'Training data per group (50 points each).', trainingDataFigure(points));
+  const prob = { valueLabel: 'P(class 1)', scheme: 'redblue', reverse: true };
+  await figure('surface_flat.png', 'Decision surfaces of the flat BNNs (posterior mean probability).', surfaceFigure(points, flat.surfaces, { title: 'Flat BNN per group', ...prob }));
+  await figure('surface_hierarchical.png', 'Decision surfaces of the hierarchical BNN.', surfaceFigure(points, hierarchical.surfaces, { title: 'Hierarchical BNN', ...prob }));
+  await figure('surface_informative.png', 'Decision surfaces of the flat BNNs with informative priors.', surfaceFigure(points, informative.surfaces, { title: 'Informative-prior BNN per group', ...prob }));
+  await figure('uncertainty_hierarchical.png', 'Predictive uncertainty of the hierarchical BNN (posterior sd of the probability).', surfaceFigure(points, hierarchical.sds, { title: 'Hierarchical BNN: predictive sd', valueLabel: 'sd of P(class 1)', scheme: 'viridis' }));
+  const sdNames = hModel.params.filter((p) => /^sd/.test(p.name)).map((p) => p.name);
+  await figure('group_sds.png', 'Trace and density of the group standard deviations.', traceDensityFigure(sdNames.map((name) => ({ name, chains: hTrace.scalarChains(name) }))));
+  const meanSurface = predict(hModel, hTrace, grid);
+  await figure('surface_group_mean.png', 'Decision surface of the group-mean weights alone.', singleSurfaceFigure(meanSurface.mean, { title: 'Group-mean weights', ...prob }));
+  const mu0 = hModel.params.find((p) => /^mu/.test(p.name));
+  if (mu0) {
+    const { matrix, labels } = correlationOf(hTrace, mu0.name);
+    await figure('correlation_mu0.png', `Posterior correlation of the first layer’s group-mean weights (${mu0.name}).`, correlationFigure(matrix, labels, { title: `Correlation of ${mu0.name}` }));
+  }
+
+  const notes = [
+    'Accuracies are pooled over all groups; a point is class 1 where the posterior mean probability exceeds 0.5.',
+    `Sampler: NUTS, ${opts.chains} chains × (${opts.tune} warmup + ${opts.draws} draws); the hierarchical model uses target accept ${HIERARCHICAL_TARGET_ACCEPT} and ADVI initialisation.`,
+    'R-hat of lp__ (log density) is reported per model as lpMaxRhat in metrics.json: judge convergence on it and on the predictions, since single network weights are not identified (sign flips, permuted hidden units).',
+  ];
+  writeReport(out, {
+    metrics, postTable: POST_ACCURACY, stanTable: STAN_ACCURACY, figures,
+    diagnosticsText: [...flat.warnings, ...hierarchical.warnings, ...informative.warnings],
+    summaries: [{ title: 'Hierarchical model: group means and sds', rows: formatSummary(hRows.filter((r) => /^(mu|sd)/.test(r.name))) }],
+    notes,
+  });
+  return metrics;
+}
+
+/** Posterior correlation matrix of the scalars of one parameter (all chains pooled). */
+function correlationOf(trace: Trace, name: string): { matrix: Float64Array; labels: string[] } {
+  const { values, shape } = trace.get(name);
+  const k = shape.slice(2).reduce((p, d) => p * d, 1);
+  const n = values.length / k;
+  const mean = new Float64Array(k);
+  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) mean[j] += values[i * k + j] / n;
+  const cov = new Float64Array(k * k);
+  for (let i = 0; i < n; i++)
+    for (let a = 0; a < k; a++)
+      for (let b = 0; b < k; b++) cov[a * k + b] += ((values[i * k + a] - mean[a]) * (values[i * k + b] - mean[b])) / (n - 1);
+  const matrix = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) matrix[a * k + b] = cov[a * k + b] / Math.sqrt(cov[a * k + a] * cov[b * k + b]);
+  const labels = trace.columnNames().filter((c) => c.startsWith(`${name}[`));
+  return { matrix, labels };
+}

@@ -1,0 +1,28 @@
+/**
+ * hbnn: gradient-based Bayesian inference in TypeScript. The package root re-exports the public
+ * API of docs/architecture.md: autodiff, models, samplers (with ADVI and diagnostics) and core
+ * utilities. Deeper modules stay importable from their files for researchers who extend them.
+ */
+
+// core
+export { Rng } from './core/rng.js';
+export { cholesky, solveLower, solveLowerTransposed, solveSpd, logDetSpd, logDetFromCholesky, inverseSpd } from './core/linalg.js';
+export { setBackend, getBackend, backendInfo, type BackendName } from './core/backend.js';
+
+// autodiff
+export { Tensor, tensor, zeros, T, valueAndGrad, grad, gradcheck, type TensorLike, type GradcheckOptions, type GradcheckResult } from './autodiff/index.js';
+
+// models
+export * from './models/index.js';
+export * as models from './models/index.js';
+export * as data from './models/data.js';
+
+// samplers, ADVI, diagnostics, exports
+export * from './samplers/index.js';
+export { advi, AdviError, type AdviFit, type AdviOptions } from './samplers/advi.js';
+export { adviInitializer } from './samplers/advi_init.js';
+export * from './samplers/diagnostics.js';
+export { summary, summarizeScalar, formatSummary, type SummaryRow, type SummaryOptions } from './samplers/summary.js';
+export { samplerWarnings, diagnosticWarnings, ebfmi } from './samplers/warnings.js';
+export { writeCmdStanCsv, readCmdStanCsv, type CmdStanCsvOptions } from './samplers/export_cmdstan.js';
+export { writeTraceJson, readTraceJson, traceToJson, traceFromJson } from './samplers/export_json.js';

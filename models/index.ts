@@ -1,0 +1,14 @@
+/** The models layer: distributions, transforms, defineModel, the three BNNs, prediction, data. */
+export * as dist from './distributions.js';
+export type { DistArg, MvNormalScale } from './distributions.js';
+export { makeTransform, type Transform, type TransformSpec } from './transforms.js';
+export { defineModel, Model, type ModelSpec, type ParamSpec, type ParamValues, type LogpContext } from './define_model.js';
+export {
+  flatBnn, networkLogits, layerSizes, DEFAULT_HIDDEN, DEFAULT_PRIOR_SD,
+  type BnnModel, type BnnNetwork, type BnnOptions, type FlatBnnOptions, type GroupData,
+} from './bnn.js';
+export { hierarchicalBnn, DEFAULT_MU_PRIOR_SD, DEFAULT_SD_PRIOR_SD, type HierarchicalBnnOptions, type HierarchicalData } from './hierarchical_bnn.js';
+export { informativeBnn } from './informative_bnn.js';
+export { groupPrior, DEFAULT_REALIZATIONS_PER_DRAW, type LayerPrior, type GroupPriorOptions } from './group_prior.js';
+export { predict, type PredictOptions, type Prediction } from './predict.js';
+export * from './data.js';

@@ -1,0 +1,48 @@
+/**
+ * Worker-thread entry for `sample({ parallel: true })`: rebuilds the target from
+ * `workerTarget` (`(await import(module))[exportName](args, { chain })`) and the sampler from its
+ * spec, runs one chain, and posts progress and the result (buffers transferred, not copied).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ChainRunner, samplerFromSpec, traceLayout, yieldToEventLoop, type WorkerData, type WorkerMessage } from './sample.js';
+import type { PosteriorTarget } from './types.js';
+
+async function main(): Promise<void> {
+  const { task, workerTarget, samplerSpec } = workerData as WorkerData;
+  const port = parentPort!;
+  let aborted = false;
+  port.on('message', (m: { type: string }) => {
+    if (m.type === 'abort') aborted = true;
+  });
+  const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+  try {
+    const url = isAbsolute(workerTarget.module) ? pathToFileURL(workerTarget.module).href : workerTarget.module;
+    const mod = (await import(url)) as Record<string, unknown>;
+    const factory = mod[workerTarget.exportName];
+    if (typeof factory !== 'function') throw new Error(`workerTarget: module '${workerTarget.module}' has no function export '${workerTarget.exportName}'`);
+    const target = (await factory(workerTarget.args, { chain: task.chain })) as PosteriorTarget;
+    const runner = new ChainRunner(task, target, samplerFromSpec(samplerSpec));
+    let last = performance.now();
+    while (!runner.done && !aborted) {
+      runner.advance();
+      if (performance.now() - last > 100) {
+        post({ type: 'progress', chain: task.chain, iteration: runner.iteration, divergences: runner.numDivergences });
+        await yieldToEventLoop();
+        last = performance.now();
+      }
+    }
+    post({ type: 'progress', chain: task.chain, iteration: runner.iteration, divergences: runner.numDivergences });
+    const result = runner.finish();
+    const buffers = [result.draws.values.buffer as ArrayBuffer, ...Object.values(result.draws.stats).map((a) => (a as Float64Array).buffer as ArrayBuffer)];
+    post({ type: 'done', result, width: traceLayout(target).width }, buffers);
+  } catch (e) {
+    post({ type: 'error', chain: task.chain, error: e instanceof Error ? e.message : String(e) });
+  } finally {
+    // The abort listener would keep the thread alive; closing the port lets it exit.
+    port.close();
+  }
+}
+
+await main();
