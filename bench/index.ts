@@ -12,6 +12,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { benchAutodiff } from './autodiff.bench.js';
 import { benchBatchedMatmul } from './batched_matmul.bench.js';
+import { benchAdviInit, benchNuts } from './nuts.bench.js';
 
 export interface BenchmarkRunOptions {
   /** A shorter run for a quick look (each benchmark decides what that means). */
@@ -27,8 +28,8 @@ export interface BenchmarkEntry {
 }
 
 /**
- * Every benchmark of the project, run in this order. The NUTS and ADVI benchmarks join here
- * with one entry each (imported from bench/<topic>.bench.ts like the two below).
+ * Every benchmark of the project, run in this order; a new one joins with one entry here
+ * (imported from bench/<topic>.bench.ts).
  */
 export const BENCHMARKS: BenchmarkEntry[] = [
   {
@@ -40,6 +41,16 @@ export const BENCHMARKS: BenchmarkEntry[] = [
     name: 'batched-matmul',
     description: 'batched matmul per call at the BNN and prediction shapes, and end-to-end prediction: gpu.js modes vs Float64 JS',
     run: (o) => benchBatchedMatmul({ quick: o.quick }),
+  },
+  {
+    name: 'nuts',
+    description: 'NUTS on the hierarchical BNN (1 chain, 1000 + 1000, target accept 0.9): gradients/s, min bulk-ESS/s, divergences, overhead outside the gradient',
+    run: (o) => benchNuts({ quick: o.quick }),
+  },
+  {
+    name: 'advi-init',
+    description: 'NUTS warmup on the hierarchical BNN from jitter vs advi+adapt_diag initialisation: gradients and divergences',
+    run: (o) => benchAdviInit({ quick: o.quick }),
   },
 ];
 

@@ -32,9 +32,9 @@ program
   .option('--out <dir>', 'output directory', 'hbnn-report')
   .option('--seed <n>', 'seed of the data and of the samplers', nonNegativeInt('--seed'), 0)
   .option('--chains <n>', `chains per model (default ${FULL_SETTINGS.chains})`, positiveInt('--chains'))
-  .option('--draws <n>', `draws per chain (default ${FULL_SETTINGS.draws}, --quick ${QUICK_SETTINGS.draws})`, positiveInt('--draws'))
-  .option('--tune <n>', `warmup iterations per chain (default ${FULL_SETTINGS.tune}, --quick ${QUICK_SETTINGS.tune})`, positiveInt('--tune'))
-  .option('--quick', 'short chains: about a minute on 2 cores', false)
+  .option('--draws <n>', `draws per chain, every model (default ${FULL_SETTINGS.draws}, --quick ${QUICK_SETTINGS.draws})`, positiveInt('--draws'))
+  .option("--tune <n>", `warmup iterations per chain, every model (default ${FULL_SETTINGS.tune}; --quick ${QUICK_SETTINGS.tune}, hierarchical ${QUICK_SETTINGS.hierarchicalTune})`, positiveInt("--tune"))
+  .option('--quick', 'short chains and NUTS tree depth at most 6: about a minute and a half on 2 cores', false)
   .option('--no-parallel', 'run chains one after another instead of in worker threads')
   .option('--no-progress', 'no progress bars')
   .action(async (o: { data?: string; out: string; seed: number; chains?: number; draws?: number; tune?: number; quick: boolean; parallel: boolean; progress: boolean }) => {
@@ -51,6 +51,8 @@ program
       const metrics = await reproduce({
         data: o.data, out: o.out, seed: o.seed, quick: o.quick,
         chains: o.chains ?? defaults.chains, draws: o.draws ?? defaults.draws, tune: o.tune ?? defaults.tune,
+        hierarchicalDraws: o.draws ?? defaults.hierarchicalDraws, hierarchicalTune: o.tune ?? defaults.hierarchicalTune,
+        maxTreeDepth: o.quick ? QUICK_SETTINGS.maxTreeDepth : undefined,
         parallel: o.parallel, progress: o.progress && !!process.stderr.isTTY,
         log: (line) => console.log(line), signal: controller.signal,
       });
@@ -71,10 +73,17 @@ program
   .command('bench')
   .description('run the benchmarks (each against a baseline measured in the same run)')
   .option('--out <file>', 'also write the results as JSON')
-  .option('--only <names...>', 'run only these benchmarks')
-  .action(async (o: { out?: string; only?: string[] }) => {
+  .option('--only <names...>', 'run only these benchmarks (autodiff, batched-matmul, nuts, advi-init)')
+  .option('--quick', 'shorter runs', false)
+  .action(async (o: { out?: string; only?: string[]; quick: boolean }) => {
     const { runBenchmarks } = await import('../bench/index.js');
-    await runBenchmarks({ out: o.out, only: o.only });
+    try {
+      const report = await runBenchmarks({ out: o.out, only: o.only, quick: o.quick });
+      if (!report.ok) process.exitCode = 1;
+    } catch (e) {
+      console.error(`hbnn bench: ${(e as Error).message}`);
+      process.exitCode = 1;
+    }
   });
 
 await program.parseAsync(process.argv);

@@ -11,6 +11,7 @@ import { groupPrior, type LayerPrior } from '../models/group_prior.js';
 import { predict } from '../models/predict.js';
 import type { BnnModel } from '../models/bnn.js';
 import { sample, type SampleOptions } from '../samplers/sample.js';
+import { nuts } from '../samplers/nuts.js';
 import { adviInitializer } from '../samplers/advi_init.js';
 import { summary, formatSummary, type SummaryRow } from '../samplers/summary.js';
 import { samplerWarnings } from '../samplers/warnings.js';
@@ -27,8 +28,14 @@ export interface ReproduceOptions {
   out: string;
   seed: number;
   chains: number;
+  /** Draws and warmup per chain of the flat and informative-prior models. */
   draws: number;
   tune: number;
+  /** Draws and warmup per chain of the hierarchical model (default: `draws` and `tune`). */
+  hierarchicalDraws?: number;
+  hierarchicalTune?: number;
+  /** NUTS's maximum tree depth (default 10, as Stan). */
+  maxTreeDepth?: number;
   /** Run chains in worker threads. */
   parallel: boolean;
   progress: boolean;
@@ -38,13 +45,29 @@ export interface ReproduceOptions {
   quick?: boolean;
 }
 
-/** Defaults of a full run: Stan's 1000 + 1000 per chain (the post used 5000 tuning steps, 500 draws). */
-export const FULL_SETTINGS = { chains: 2, draws: 1000, tune: 1000 };
-/** `--quick`: about a minute on 2 cores. */
-export const QUICK_SETTINGS = { chains: 2, draws: 150, tune: 150 };
+/**
+ * Defaults of a full run: 500 warmup + 500 draws per chain, PyMC3's defaults when the post was
+ * written (the post's hierarchical run used 5000 warmup steps, which take over an hour here).
+ * About 12 minutes on 2 cores; Stan's 1000 + 1000 (`--tune 1000 --draws 1000`) takes about 24.
+ */
+export const FULL_SETTINGS = { chains: 2, draws: 500, tune: 500, hierarchicalDraws: 500, hierarchicalTune: 500 };
+/**
+ * `--quick`: short chains and NUTS trees capped at depth 6 (64 steps; still a valid MCMC kernel,
+ * just a less efficient one), about a minute and a half on 2 cores; for a first look, not for
+ * conclusions.
+ */
+export const QUICK_SETTINGS = { chains: 2, draws: 100, tune: 100, hierarchicalDraws: 100, hierarchicalTune: 200, maxTreeDepth: 6 };
 /** Target accept of the hierarchical model: 0.9 as in the post, for its funnel. */
 export const HIERARCHICAL_TARGET_ACCEPT = 0.9;
 export const REALIZATIONS_PER_DRAW = 20;
+/** Decision surfaces (10,000 grid points each) are drawn from at most this many draws, evenly thinned. */
+export const MAX_SURFACE_DRAWS = 200;
+
+/** The trace thinned to at most MAX_SURFACE_DRAWS draws over all chains. */
+function forSurface(trace: Trace): Trace {
+  const step = Math.ceil((trace.chains * trace.draws) / MAX_SURFACE_DRAWS);
+  return step > 1 ? trace.thin(step) : trace;
+}
 
 interface ModelResult {
   metrics: ModelMetrics & { lpMaxRhat: number };
@@ -78,7 +101,7 @@ function evaluateGroup(model: BnnModel, trace: Trace, study: StudyData, g: numbe
   const opts = group === undefined ? {} : { group };
   const train = accuracy(predict(model, trace, study.Xs_train[g], opts).mean, study.Ys_train[g]);
   const test = accuracy(predict(model, trace, study.Xs_test[g], opts).mean, study.Ys_test[g]);
-  const surface = predict(model, trace, grid, opts);
+  const surface = predict(model, forSurface(trace), grid, opts);
   return { train, test, surface };
 }
 
@@ -90,12 +113,14 @@ export async function reproduce(opts: ReproduceOptions): Promise<StudyMetrics> {
   const nTrain = study.Ys_train.reduce((s, y) => s + y.length, 0);
   const nTest = study.Ys_test.reduce((s, y) => s + y.length, 0);
   const grid = surfaceGridPoints();
-  const settings = { chains: opts.chains, draws: opts.draws, tune: opts.tune, seed: opts.seed, parallel: opts.parallel, quick: !!opts.quick, sampler: 'nuts', hierarchicalTargetAccept: HIERARCHICAL_TARGET_ACCEPT, hierarchicalInit: 'advi+adapt_diag', realizationsPerDraw: REALIZATIONS_PER_DRAW };
+  const hierarchicalDraws = opts.hierarchicalDraws ?? opts.draws;
+  const hierarchicalTune = opts.hierarchicalTune ?? opts.tune;
+  const settings = { chains: opts.chains, draws: opts.draws, tune: opts.tune, hierarchicalDraws, hierarchicalTune, seed: opts.seed, parallel: opts.parallel, quick: !!opts.quick, sampler: 'nuts', hierarchicalTargetAccept: HIERARCHICAL_TARGET_ACCEPT, hierarchicalInit: 'advi+adapt_diag', realizationsPerDraw: REALIZATIONS_PER_DRAW, maxTreeDepth: opts.maxTreeDepth ?? 10 };
   const dataInfo = { source: opts.data ?? `rotatedMoons({ groups: 18, nSamples: 100, noise: 0.3, seed: ${opts.seed} })`, groups: G, trainPoints: nTrain, testPoints: nTest };
   const finished: Partial<Record<ModelName, ModelResult['metrics']>> = {};
   const writePartial = () => writeFileSync(join(out, 'metrics.json'), JSON.stringify({ ...finished, settings, data: dataInfo, complete: false }, null, 2));
 
-  const base: SampleOptions = { chains: opts.chains, draws: opts.draws, tune: opts.tune, progress: opts.progress, parallel: opts.parallel && opts.chains > 1, signal: opts.signal };
+  const base: SampleOptions = { sampler: nuts({ maxTreeDepth: opts.maxTreeDepth ?? 10 }), chains: opts.chains, draws: opts.draws, tune: opts.tune, progress: opts.progress, parallel: opts.parallel && opts.chains > 1, signal: opts.signal };
 
   /** Fit one flat-style BNN per group and pool the results. */
   async function perGroup(name: ModelName, build: (g: number) => BnnModel, exportName: string, args: (g: number) => unknown): Promise<ModelResult> {
@@ -112,7 +137,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<StudyMetrics> {
       const c = convergence(trace, summary(trace));
       divergences += trace.numDivergences();
       maxRhat = Math.max(maxRhat, c.maxRhat); minEss = Math.min(minEss, c.minEssBulk); lpMaxRhat = Math.max(lpMaxRhat, c.lpRhat);
-      for (const w of samplerWarnings(trace)) warnings.push(`${name}, group ${g}: ${w}`);
+      for (const w of samplerWarnings(trace, { maxTreeDepth: opts.maxTreeDepth ?? 10 })) warnings.push(`${name}, group ${g}: ${w}`);
       log(`  ${name} group ${g + 1}/${G}: ${trace.numDivergences()} divergences, R-hat(lp) ${c.lpRhat.toFixed(3)}`);
     }
     const metrics = { trainAccuracy: train / nTrain, testAccuracy: test / nTest, seconds: (performance.now() - t0) / 1000, divergences, maxRhat, minEssBulk: minEss, lpMaxRhat };
@@ -132,7 +157,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<StudyMetrics> {
   const t1 = performance.now();
   const hModel = buildHierarchical({ study });
   const hTrace = await sample(hModel, {
-    ...base, seed: opts.seed * 1000 + 500, targetAccept: HIERARCHICAL_TARGET_ACCEPT, init: 'advi+adapt_diag',
+    ...base, draws: hierarchicalDraws, tune: hierarchicalTune, seed: opts.seed * 1000 + 500, targetAccept: HIERARCHICAL_TARGET_ACCEPT, init: 'advi+adapt_diag',
     adviInit: adviInitializer({ progress: opts.progress }),
     workerTarget: { module: STUDY_TARGETS_MODULE, exportName: 'buildHierarchical', args: { study } },
   });
@@ -148,7 +173,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<StudyMetrics> {
   const hc = convergence(hTrace, hRows);
   const hierarchical: ModelResult = {
     metrics: { trainAccuracy: hTrain / nTrain, testAccuracy: hTest / nTest, seconds: (performance.now() - t1) / 1000, divergences: hTrace.numDivergences(), maxRhat: hc.maxRhat, minEssBulk: hc.minEssBulk, lpMaxRhat: hc.lpRhat },
-    surfaces: hSurfaces, sds: hSds, warnings: samplerWarnings(hTrace).map((w) => `hierarchical: ${w}`),
+    surfaces: hSurfaces, sds: hSds, warnings: samplerWarnings(hTrace, { maxTreeDepth: opts.maxTreeDepth ?? 10 }).map((w) => `hierarchical: ${w}`),
   };
   finished.hierarchical = hierarchical.metrics;
   writePartial();
@@ -184,7 +209,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<StudyMetrics> {
   await figure('uncertainty_hierarchical.png', 'Predictive uncertainty of the hierarchical BNN (posterior sd of the probability).', surfaceFigure(points, hierarchical.sds, { title: 'Hierarchical BNN: predictive sd', valueLabel: 'sd of P(class 1)', scheme: 'viridis' }));
   const sdNames = hModel.params.filter((p) => /^sd/.test(p.name)).map((p) => p.name);
   await figure('group_sds.png', 'Trace and density of the group standard deviations.', traceDensityFigure(sdNames.map((name) => ({ name, chains: hTrace.scalarChains(name) }))));
-  const meanSurface = predict(hModel, hTrace, grid);
+  const meanSurface = predict(hModel, forSurface(hTrace), grid);
   await figure('surface_group_mean.png', 'Decision surface of the group-mean weights alone.', singleSurfaceFigure(meanSurface.mean, { title: 'Group-mean weights', ...prob }));
   const mu0 = hModel.params.find((p) => /^mu/.test(p.name));
   if (mu0) {
@@ -194,7 +219,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<StudyMetrics> {
 
   const notes = [
     'Accuracies are pooled over all groups; a point is class 1 where the posterior mean probability exceeds 0.5.',
-    `Sampler: NUTS, ${opts.chains} chains × (${opts.tune} warmup + ${opts.draws} draws); the hierarchical model uses target accept ${HIERARCHICAL_TARGET_ACCEPT} and ADVI initialisation.`,
+    `Sampler: NUTS, ${opts.chains} chains × (${opts.tune} warmup + ${opts.draws} draws) per group model; the hierarchical model ${opts.chains} chains × (${hierarchicalTune} warmup + ${hierarchicalDraws} draws) with target accept ${HIERARCHICAL_TARGET_ACCEPT} and ADVI initialisation.`,
     'R-hat of lp__ (log density) is reported per model as lpMaxRhat in metrics.json: judge convergence on it and on the predictions, since single network weights are not identified (sign flips, permuted hidden units).',
   ];
   writeReport(out, {

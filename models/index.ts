@@ -8,7 +8,7 @@ export {
   type BnnModel, type BnnNetwork, type BnnOptions, type FlatBnnOptions, type GroupData,
 } from './bnn.js';
 export { hierarchicalBnn, DEFAULT_MU_PRIOR_SD, DEFAULT_SD_PRIOR_SD, type HierarchicalBnnOptions, type HierarchicalData } from './hierarchical_bnn.js';
-export { informativeBnn } from './informative_bnn.js';
+export { informativeBnn, type InformativeBnnOptions } from './informative_bnn.js';
 export { groupPrior, DEFAULT_REALIZATIONS_PER_DRAW, type LayerPrior, type GroupPriorOptions } from './group_prior.js';
 export { predict, type PredictOptions, type Prediction } from './predict.js';
 export * from './data.js';

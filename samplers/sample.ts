@@ -6,8 +6,8 @@
  * `Rng.fromSeed(seed).stream(c)`, so a seed gives the same draws whether chains run in
  * sequence (interleaved, one iteration per chain at a time) or in worker threads.
  */
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { sharedWorkerPool } from './worker_pool.js';
 import { randomInt } from 'node:crypto';
 import { Rng } from '../core/rng.js';
 import type { LogDensity, ParamInfo, PosteriorTarget, Sampler, SamplerInfo, SamplerParams, SamplerState } from './types.js';
@@ -486,52 +486,64 @@ export interface WorkerData {
 }
 
 async function runParallel(tasks: ChainTask[], workerTarget: WorkerTargetSpec, samplerSpec: SamplerSpec, progress: ProgressReporter, signal?: AbortSignal): Promise<RunOutcome> {
+  const pool = sharedWorkerPool();
   const results: ChainResult[] = [];
   const failed: RunOutcome['failed'] = [];
   const queue = [...tasks];
   const running = new Set<Worker>();
   let interrupted = signal?.aborted ?? false;
-  const workerUrl = new URL('./worker.js', import.meta.url);
   const onAbort = () => {
     interrupted = true;
     for (const w of running) w.postMessage({ type: 'abort' });
   };
   signal?.addEventListener('abort', onAbort);
 
-  const runOne = (task: ChainTask): Promise<void> =>
-    new Promise((resolve) => {
-      const data: WorkerData = { task, workerTarget, samplerSpec };
-      const worker = new Worker(workerUrl, { workerData: data });
-      running.add(worker);
+  const runOne = async (task: ChainTask): Promise<void> => {
+    const worker = await pool.acquire();
+    running.add(worker);
+    await new Promise<void>((resolve) => {
       let settled = false;
+      const finish = (healthy: boolean) => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        running.delete(worker);
+        if (healthy) pool.release(worker);
+        else pool.discard(worker);
+        resolve();
+      };
       const fail = (error: string) => {
         if (settled) return;
         settled = true;
         failed.push({ chain: task.chain, error });
         progress.fail(task.chain, error);
       };
-      worker.on('message', (m: WorkerMessage) => {
+      const onMessage = (m: WorkerMessage) => {
         if (m.type === 'progress') progress.update(m.chain, m.iteration, m.divergences);
         else if (m.type === 'error') {
           fail(m.error);
-          void worker.terminate(); // its 'exit' then resolves this chain
+          finish(true); // the chain failed (e.g. its model factory threw); the worker is fine
         } else if (m.type === 'done' && !settled) {
           settled = true;
           results.push(m.result);
-          // The chain is complete; do not rely on the worker's event loop draining by itself.
-          void worker.terminate();
+          finish(true);
         }
-      });
-      worker.on('error', (e) => fail(e instanceof Error ? e.message : String(e)));
-      worker.on('exit', (code) => {
-        running.delete(worker);
+      };
+      const onError = (e: unknown) => fail(e instanceof Error ? e.message : String(e));
+      const onExit = (code: number) => {
         fail(`worker exited with code ${code} before finishing`);
-        resolve();
-      });
+        finish(false);
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      const data: WorkerData = { task, workerTarget, samplerSpec };
+      worker.postMessage({ type: 'run', data });
       if (interrupted) worker.postMessage({ type: 'abort' });
     });
+  };
 
-  const lanes = Math.min(tasks.length, availableParallelism());
+  const lanes = Math.min(tasks.length, pool.maxWorkers);
   const lane = async () => {
     while (queue.length > 0 && !interrupted) await runOne(queue.shift()!);
   };

@@ -147,6 +147,27 @@ export class Trace {
     return arrays.every((a) => a !== undefined) ? (arrays as Float64Array[]) : undefined;
   }
 
+  /**
+   * Every `step`-th draw of each chain (starting with the first), as a new Trace sharing no
+   * memory with this one; warmup draws are dropped. For cheap summaries of long runs, such as
+   * drawing a decision surface from a few hundred draws.
+   */
+  thin(step: number): Trace {
+    if (!Number.isInteger(step) || step < 1) throw new Error(`Trace.thin: step must be a positive integer, got ${step}`);
+    const keep = Math.ceil(this.draws / step);
+    const w = this.width;
+    const chains = this.chainDraws.map((c) => {
+      const values = new Float64Array(keep * w);
+      for (let d = 0; d < keep; d++) values.set(c.values.subarray(d * step * w, (d * step + 1) * w), d * w);
+      const stats = {} as DrawStats;
+      for (const [name, arr] of Object.entries(c.stats) as [StatName, Float64Array | undefined][]) {
+        if (arr) stats[name] = Float64Array.from({ length: keep }, (_, d) => arr[d * step]);
+      }
+      return { values, stats, ...(c.adaptation ? { adaptation: c.adaptation } : {}) };
+    });
+    return new Trace({ params: this.params, chains, meta: { ...this.meta, thinnedBy: step } });
+  }
+
   /** Total divergent transitions over all chains (post-warmup). */
   numDivergences(): number {
     const d = this.stat('diverging');

@@ -1,22 +1,21 @@
 /**
- * Worker-thread entry for `sample({ parallel: true })`: rebuilds the target from
- * `workerTarget` (`(await import(module))[exportName](args, { chain })`) and the sampler from its
- * spec, runs one chain, and posts progress and the result (buffers transferred, not copied).
+ * Worker-thread entry for `sample({ parallel: true })`. A pooled worker (worker_pool.ts) waits for
+ * `{ type: 'run', data }` messages; for each it rebuilds the target from `workerTarget`
+ * (`(await import(module))[exportName](args, { chain })`, the module cached after the first
+ * import) and the sampler from its spec, runs one chain, and posts progress and the result
+ * (buffers transferred, not copied). `{ type: 'abort' }` stops the running chain early.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ChainRunner, samplerFromSpec, traceLayout, yieldToEventLoop, type WorkerData, type WorkerMessage } from './sample.js';
 import type { PosteriorTarget } from './types.js';
 
-async function main(): Promise<void> {
-  const { task, workerTarget, samplerSpec } = workerData as WorkerData;
-  const port = parentPort!;
-  let aborted = false;
-  port.on('message', (m: { type: string }) => {
-    if (m.type === 'abort') aborted = true;
-  });
-  const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+const port = parentPort!;
+let aborted = false;
+const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+
+async function run({ task, workerTarget, samplerSpec }: WorkerData): Promise<void> {
   try {
     const url = isAbsolute(workerTarget.module) ? pathToFileURL(workerTarget.module).href : workerTarget.module;
     const mod = (await import(url)) as Record<string, unknown>;
@@ -29,7 +28,7 @@ async function main(): Promise<void> {
       runner.advance();
       if (performance.now() - last > 100) {
         post({ type: 'progress', chain: task.chain, iteration: runner.iteration, divergences: runner.numDivergences });
-        await yieldToEventLoop();
+        await yieldToEventLoop(); // lets an 'abort' message in
         last = performance.now();
       }
     }
@@ -39,10 +38,13 @@ async function main(): Promise<void> {
     post({ type: 'done', result, width: traceLayout(target).width }, buffers);
   } catch (e) {
     post({ type: 'error', chain: task.chain, error: e instanceof Error ? e.message : String(e) });
-  } finally {
-    // The abort listener would keep the thread alive; closing the port lets it exit.
-    port.close();
   }
 }
 
-await main();
+port.on('message', (m: { type: 'run'; data: WorkerData } | { type: 'abort' }) => {
+  if (m.type === 'abort') aborted = true;
+  else if (m.type === 'run') {
+    aborted = false;
+    void run(m.data);
+  }
+});

@@ -6,7 +6,7 @@
  */
 import test from 'tape';
 import { Rng } from '../core/rng.js';
-import { inverseSpd, logDetSpd } from '../core/linalg.js';
+import { cholesky, inverseSpd, logDetFromCholesky, logDetSpd } from '../core/linalg.js';
 import { flatBnn, hierarchicalBnn, informativeBnn, rotatedMoons, type LayerPrior } from '../models/index.js';
 import type { Model } from '../models/index.js';
 
@@ -139,7 +139,7 @@ function randomPrior(): LayerPrior[] {
 test('informativeBnn: log density equals a naive loop with the explicit inverse, gradient at several points', (t) => {
   const group = { X: study.Xs_train[7], y: study.Ys_train[7] };
   const prior = randomPrior();
-  const m = informativeBnn(group, prior);
+  const m = informativeBnn(group, prior, { parameterization: 'centered' });
   t.equal(m.dim, 40);
   for (let rep = 0; rep < 3; rep++) {
     const x = randVec(m.dim);
@@ -157,6 +157,39 @@ test('informativeBnn: log density equals a naive loop with the explicit inverse,
     t.ok(Math.abs(m.logDensity(x) - want) < 1e-9 * Math.abs(want), `point ${rep}: ${m.logDensity(x)} vs naive ${want}`);
     t.ok(gradError(m, x, range(m.dim)) <= 1, `point ${rep}: gradient matches finite differences`);
   }
+  t.end();
+});
+
+test('informativeBnn non-centred: log density in z = centred log density at w = mean + L·z plus log|L|; weights and gradient', (t) => {
+  const group = { X: study.Xs_train[3], y: study.Ys_train[3] };
+  const prior = randomPrior();
+  const centred = informativeBnn(group, prior, { parameterization: 'centered' });
+  const m = informativeBnn(group, prior);
+  t.deepEqual(m.paramNames, ['z0', 'z1', 'z2'], 'parameters z<l>');
+  const factors = prior.map((p) => cholesky(p.cov, p.mean.length));
+  for (let rep = 0; rep < 3; rep++) {
+    const z = randVec(m.dim);
+    const w = m.network.weightsFromDraw(z);
+    // w = mean + L z, computed here independently
+    let off = 0;
+    const want: number[] = [];
+    prior.forEach((p, l) => {
+      const k = p.mean.length;
+      for (let i = 0; i < k; i++) {
+        let s = p.mean[i];
+        for (let j = 0; j < k; j++) s += factors[l][i * k + j] * z[off + j];
+        want.push(s);
+      }
+      off += k;
+    });
+    const got = w.flatMap((a) => Array.from(a));
+    t.ok(got.every((v, i) => Math.abs(v - want[i]) < 1e-12), `point ${rep}: weights = mean + L·z`);
+    const logDetL = factors.reduce((acc, L, l) => acc + 0.5 * logDetFromCholesky(L, prior[l].mean.length), 0);
+    const expected = centred.logDensity(Float64Array.from(want)) + logDetL;
+    t.ok(Math.abs(m.logDensity(z) - expected) < 1e-9 * Math.abs(expected), `point ${rep}: ${m.logDensity(z)} vs ${expected}`);
+    t.ok(gradError(m, z, range(m.dim)) <= 1, `point ${rep}: gradient matches finite differences`);
+  }
+  t.throws(() => informativeBnn(group, prior, { parameterization: 'other' as 'centered' }), /parameterization must be 'noncentered' or 'centered', got "other"/);
   t.end();
 });
 

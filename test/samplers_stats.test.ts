@@ -1,4 +1,5 @@
 import test from 'tape';
+import { samplerWarnings } from '../samplers/warnings.js';
 import { Rng } from '../core/rng.js';
 import { sample, type AnySampler } from '../samplers/sample.js';
 import { nuts } from '../samplers/nuts.js';
@@ -101,8 +102,13 @@ test('NUTS reports divergences on the centred funnel', async (t) => {
       return lp;
     },
   };
-  const trace = await sample(funnel, { chains: 2, draws: 500, tune: 500, seed: 3 });
+  // The centred funnel's neck (v ≪ 0) needs steps far smaller than the mouth: with the step size
+  // adapted to the bulk, trajectories entering the neck diverge. At target accept 0.6 (larger
+  // steps) every one of 8 seeds tried gave 4 to 87 divergences over 4 × 1000 draws; at 0.8 some
+  // seeds gave none, the sampler then silently missing the neck (the failure divergences exist to flag).
+  const trace = await sample(funnel, { chains: 4, draws: 1000, tune: 1000, seed: 3, targetAccept: 0.6 });
   t.ok(trace.numDivergences() > 0, `divergences: ${trace.numDivergences()}`);
+  t.ok(samplerWarnings(trace).some((w) => /diverg/i.test(w)), 'and the warnings say so');
   t.end();
 });
 

@@ -19,6 +19,8 @@ export interface ModelMetrics {
   /** NaN is allowed (written as null) where a diagnostic is undefined. */
   maxRhat: number;
   minEssBulk: number;
+  /** R-hat of the log density (the largest over a model's fits), which the weight symmetries leave identified. */
+  lpMaxRhat?: number;
 }
 
 /** The content of metrics.json. */
@@ -164,8 +166,8 @@ function tables(input: ReportInput): { title: string; rows: string[][] }[] {
     ]),
   ];
   const sampling = [
-    ['model', 'seconds', 'divergences', 'max R-hat', 'min bulk-ESS'],
-    ...MODEL_NAMES.map((k) => [MODEL_TITLES[k], fixed(m[k].seconds, 1), String(m[k].divergences), fixed(m[k].maxRhat, 3), fixed(m[k].minEssBulk, 0)]),
+    ['model', 'seconds', 'divergences', 'max R-hat (weights)', 'min bulk-ESS (weights)', 'R-hat of lp__'],
+    ...MODEL_NAMES.map((k) => [MODEL_TITLES[k], fixed(m[k].seconds, 1), String(m[k].divergences), fixed(m[k].maxRhat, 3), fixed(m[k].minEssBulk, 0), m[k].lpMaxRhat === undefined ? '–' : fixed(m[k].lpMaxRhat, 3)]),
   ];
   const keyValues = (o: Record<string, unknown>, header: string) => [
     [header, 'value'],
