@@ -7,7 +7,10 @@
 // core
 export { Rng } from './core/rng.js';
 export { cholesky, solveLower, solveLowerTransposed, solveSpd, logDetSpd, logDetFromCholesky, inverseSpd } from './core/linalg.js';
-export { setBackend, getBackend, backendInfo, type BackendName } from './core/backend.js';
+export { setBackend, getBackend, resolveBackend, backendInfo, calibrateAuto, type BackendName } from './core/backend.js';
+export { batchedMatmulInto, type BatchedMatmulSpec } from './core/batched_matmul.js';
+export { mlpProbabilities } from './core/mlp_forward.js';
+export { lgamma, digamma } from './core/special.js';
 
 // autodiff
 export { Tensor, tensor, zeros, T, valueAndGrad, grad, gradcheck, type TensorLike, type GradcheckOptions, type GradcheckResult } from './autodiff/index.js';

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { Rng } from '../core/rng.js';
 import { batchedMatmulJs, type BatchedMatmulSpec } from '../core/batched_matmul.js';
 import { batchedMatmulGpu, gpuStatus, GPU_MODES } from '../core/gpu_kernels.js';
-import { backendInfo, calibrateAuto, getBackend } from '../core/backend.js';
+import { backendInfo, calibrateAuto, getBackend, timeMs } from '../core/backend.js';
 import { mlpProbabilities } from '../core/mlp_forward.js';
 
 export interface BenchOptions {
@@ -27,18 +27,7 @@ interface Row {
 }
 
 /** Milliseconds per call: one warm-up call (compiles kernels), then repeat until `minMs` and 3 calls. */
-function msPerCall(f: () => void, minMs = 200): number {
-  f();
-  let reps = 0;
-  const t0 = performance.now();
-  let t = t0;
-  while (t - t0 < minMs || reps < 3) {
-    f();
-    reps++;
-    t = performance.now();
-  }
-  return (t - t0) / reps;
-}
+const msPerCall = (f: () => void, minMs = 200): number => timeMs(f, minMs);
 
 function randomArray(rng: Rng, length: number): Float64Array {
   const x = new Float64Array(length);

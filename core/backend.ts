@@ -71,7 +71,8 @@ const CALIBRATION_SHAPES: BatchedMatmulSpec[] = [
   { batch: 8, n: 10_000, k: 5, m: 5 },
 ];
 
-function timeMs(f: () => void, minMs: number): number {
+/** Milliseconds per call of `f`: one warm-up call, then repeats until `minMs` have passed and at least 3 calls. */
+export function timeMs(f: () => void, minMs: number): number {
   f(); // warm up (compiles the gpu.js kernel, lets V8 optimise)
   let reps = 0;
   const t0 = performance.now();

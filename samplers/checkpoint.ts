@@ -7,7 +7,7 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { Trace, paramSize, type ChainDraws, type DrawStats } from './trace.js';
+import { Trace, paramSize, scalarNames, type ChainDraws, type DrawStats } from './trace.js';
 import type { ParamInfo } from './types.js';
 
 /** Trace statistic names and their CmdStan column names, in CmdStan's order. */
@@ -27,24 +27,7 @@ const MAGIC = '# hbnn checkpoint v1';
 
 /** Stan-style column names: `mu`, `w.1.2` (1-based, row-major). */
 export function csvColumnNames(params: readonly ParamInfo[]): string[] {
-  const names: string[] = [];
-  for (const p of params) {
-    const size = paramSize(p.shape);
-    if (p.shape.length === 0) {
-      names.push(p.name);
-      continue;
-    }
-    for (let i = 0; i < size; i++) {
-      const idx: number[] = [];
-      let r = i;
-      for (let a = p.shape.length - 1; a >= 0; a--) {
-        idx.unshift((r % p.shape[a]) + 1);
-        r = Math.floor(r / p.shape[a]);
-      }
-      names.push(`${p.name}.${idx.join('.')}`);
-    }
-  }
-  return names;
+  return scalarNames(params, (name, idx) => `${name}.${idx.map((i) => i + 1).join('.')}`);
 }
 
 export class CheckpointWriter {

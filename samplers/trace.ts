@@ -42,6 +42,31 @@ export function paramSize(shape: readonly number[]): number {
   return n;
 }
 
+/** The multi-index (row-major) of flat position `i` in an array of `shape`. */
+export function unravelIndex(i: number, shape: readonly number[]): number[] {
+  const idx: number[] = new Array(shape.length);
+  let r = i;
+  for (let a = shape.length - 1; a >= 0; a--) {
+    idx[a] = r % shape[a];
+    r = Math.floor(r / shape[a]);
+  }
+  return idx;
+}
+
+/** One name per scalar of `params` in storage order: `name` for a scalar, else `name` + format(index). */
+export function scalarNames(params: readonly ParamInfo[], format: (name: string, index: number[]) => string): string[] {
+  const names: string[] = [];
+  for (const p of params) {
+    if (p.shape.length === 0) {
+      names.push(p.name);
+      continue;
+    }
+    const size = paramSize(p.shape);
+    for (let i = 0; i < size; i++) names.push(format(p.name, unravelIndex(i, p.shape)));
+  }
+  return names;
+}
+
 export class Trace {
   readonly params: readonly ParamInfo[];
   readonly chainDraws: ChainDraws[];
@@ -121,24 +146,7 @@ export class Trace {
 
   /** Flat scalar column names in storage order, e.g. `w[0,1]` (Stan uses 1-based `w.1.2` in CSV). */
   columnNames(): string[] {
-    const names: string[] = [];
-    for (const p of this.params) {
-      const size = paramSize(p.shape);
-      if (p.shape.length === 0) {
-        names.push(p.name);
-        continue;
-      }
-      for (let i = 0; i < size; i++) {
-        const idx: number[] = [];
-        let r = i;
-        for (let a = p.shape.length - 1; a >= 0; a--) {
-          idx.unshift(r % p.shape[a]);
-          r = Math.floor(r / p.shape[a]);
-        }
-        names.push(`${p.name}[${idx.join(',')}]`);
-      }
-    }
-    return names;
+    return scalarNames(this.params, (name, idx) => `${name}[${idx.join(',')}]`);
   }
 
   /** A per-draw statistic across chains, or undefined when the sampler does not report it. */
