@@ -13,4 +13,7 @@ export * from './window_adaptation.js';
 export * from './init.js';
 export * from './checkpoint.js';
 export * from './progress.js';
+export * from './chain_runner.js';
+export * from './run_parallel.js';
+export * from './worker_pool.js';
 export * from './sample.js';

@@ -8,7 +8,8 @@
 import { parentPort } from 'node:worker_threads';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ChainRunner, samplerFromSpec, traceLayout, yieldToEventLoop, type WorkerData, type WorkerMessage } from './sample.js';
+import { ChainRunner, samplerFromSpec, traceLayout, yieldToEventLoop } from './chain_runner.js';
+import type { WorkerData, WorkerMessage } from './run_parallel.js';
 import type { PosteriorTarget } from './types.js';
 
 const port = parentPort!;
