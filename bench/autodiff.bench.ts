@@ -12,7 +12,6 @@
  *
  * Run: `node dist/bench/autodiff.bench.js [--quick] [--no-tfjs] [--out FILE.json]`, or `npm run bench`.
  */
-import { cpus, loadavg, totalmem } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Rng } from '../core/rng.js';
 import { rotatedMoons } from '../models/data.js';
@@ -20,6 +19,7 @@ import { hierarchicalBnn } from '../models/hierarchical_bnn.js';
 import type { LogDensity } from '../samplers/types.js';
 import { hierBnnFused, layoutFromParams, type FusedGroup } from './hier_bnn_fused.js';
 import { hierBnnTfjs, tfjsTensorCount, useTfjsBackend, type TfjsBackendName } from './hier_bnn_tfjs.js';
+import { machineInfo, type MachineInfo } from './machine.js';
 
 export interface AutodiffBenchOptions {
   /** Interleaved rounds; the median over them is reported (default 15, 3 with `quick`). */
@@ -62,7 +62,7 @@ export interface AutodiffBenchRow {
 export interface AutodiffBenchResult {
   benchmark: 'autodiff';
   problem: { groups: number; pointsPerGroup: number; sizes: number[]; dim: number };
-  machine: { cpu: string; cores: number; memoryGiB: number; node: string; platform: string; arch: string; loadAverage: number[] };
+  machine: MachineInfo;
   settings: { rounds: number; batchMs: number; seed: number; evaluationPoints: number };
   rows: AutodiffBenchRow[];
   /** Issue #2's target: hbnn within 1.5× of the fused limit. */
@@ -218,20 +218,10 @@ export async function benchAutodiff(options: AutodiffBenchOptions = {}): Promise
     };
   });
   const hbnnRatio = rows[0].ratioToFused;
-  const cpu = cpus();
   const result: AutodiffBenchResult = {
     benchmark: 'autodiff',
     problem: { groups: GROUPS, pointsPerGroup: study.Xs_train[0].length, sizes: SIZES, dim },
-    machine: {
-      cpu: cpu[0]?.model ?? 'unknown',
-      cores: cpu.length,
-      memoryGiB: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
-      platform: process.platform,
-      arch: process.arch,
-      // Other processes on the machine slow every contender alike; the ratios are the robust figure.
-      loadAverage: loadavg(),
-    },
+    machine: machineInfo(),
     settings: { rounds, batchMs, seed, evaluationPoints: EVALUATION_POINTS },
     rows,
     target: { ratio: TARGET_RATIO_TO_FUSED, hbnnRatio, met: hbnnRatio <= TARGET_RATIO_TO_FUSED },

@@ -8,11 +8,11 @@
  * table and returns a JSON-serialisable result.
  */
 import { writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { benchAutodiff } from './autodiff.bench.js';
 import { benchBatchedMatmul } from './batched_matmul.bench.js';
 import { benchAdviInit, benchNuts } from './nuts.bench.js';
+import { machineInfo, type MachineInfo } from './machine.js';
 
 export interface BenchmarkRunOptions {
   /** A shorter run for a quick look (each benchmark decides what that means). */
@@ -72,7 +72,7 @@ export interface RunBenchmarksOptions extends BenchmarkRunOptions {
 
 export interface BenchmarkReport {
   date: string;
-  machine: { cpu: string; cores: number; memoryGiB: number; node: string; platform: string; arch: string; loadAverage: number[] };
+  machine: MachineInfo;
   /** Per benchmark: its result, or the error that stopped it, and its wall time. */
   results: Record<string, { seconds: number; result?: unknown; error?: string }>;
   /** True when every benchmark ran to the end. */
@@ -93,18 +93,9 @@ export async function runBenchmarks(options: RunBenchmarksOptions = {}): Promise
     }
   }
   const selected = only === undefined ? BENCHMARKS : BENCHMARKS.filter((b) => only.includes(b.name));
-  const cpu = cpus();
   const report: BenchmarkReport = {
     date: new Date().toISOString(),
-    machine: {
-      cpu: cpu[0]?.model ?? 'unknown',
-      cores: cpu.length,
-      memoryGiB: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
-      platform: process.platform,
-      arch: process.arch,
-      loadAverage: loadavg(),
-    },
+    machine: machineInfo(),
     results: {},
     ok: true,
   };
