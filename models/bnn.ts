@@ -161,6 +161,15 @@ export function flatBnn(group: GroupData, opts: FlatBnnOptions = {}): BnnModel {
   const data = groupArrays(group, 'flatBnn: group');
   const sizes = layerSizes(data.inputs, opts.hidden);
   const priorSd = checkPositive(opts.priorSd ?? DEFAULT_PRIOR_SD, 'flatBnn: priorSd');
+  return plainWeightBnn(data, sizes, opts.backend, (w) => dist.normal(w, 0, priorSd), 'flatBnn');
+}
+
+/**
+ * A one-group BNN whose parameters are the weight matrices w<l> themselves, with log prior
+ * `layerPrior(w, l)` per layer: the flat model (N(0, sd²)) and the centred informative model
+ * (MvNormal) differ only in that prior.
+ */
+export function plainWeightBnn(data: GroupArrays, sizes: readonly number[], backend: BackendName | undefined, layerPrior: (w: Tensor, layer: number) => Tensor, what: string): BnnModel {
   const shapes = layerShapes(sizes);
   const X = new Tensor(data.X, [data.n, data.inputs]);
   const y = new Tensor(data.y, [data.n, 1]);
@@ -168,13 +177,13 @@ export function flatBnn(group: GroupData, opts: FlatBnnOptions = {}): BnnModel {
   shapes.forEach((s, l) => (params[`w${l}`] = s));
   const model = defineModel({
     params,
-    backend: opts.backend,
+    backend,
     logp: (p, ctx) => {
       const weights = shapes.map((_, l) => p[`w${l}`]);
       let lp = T.bernoulliLogitSum(y, networkLogits(X, weights, ctx.backend));
-      for (const w of weights) lp = T.add(lp, dist.normal(w, 0, priorSd));
+      weights.forEach((w, l) => (lp = T.add(lp, layerPrior(w, l))));
       return lp;
     },
   });
-  return Object.assign(model, { network: plainWeights(model, sizes, 'flatBnn') });
+  return Object.assign(model, { network: plainWeights(model, sizes, what) });
 }

@@ -13,10 +13,9 @@
 import { cholesky } from '../core/linalg.js';
 import * as T from '../autodiff/ops/index.js';
 import { Tensor } from '../autodiff/tensor.js';
-import type { BnnNetwork } from './bnn.js';
 import { defineModel } from './define_model.js';
 import * as dist from './distributions.js';
-import { groupArrays, layerShapes, layerSizes, networkLogits, plainWeights, type BnnModel, type BnnOptions, type GroupData } from './bnn.js';
+import { groupArrays, layerShapes, layerSizes, networkLogits, plainWeightBnn, type BnnModel, type BnnNetwork, type BnnOptions, type GroupData } from './bnn.js';
 import type { LayerPrior } from './group_prior.js';
 
 /** Per layer, the weights w<l> [in, out] ~ MvNormal(prior[l].mean, prior[l].cov) over their row-major flattening. */
@@ -50,25 +49,11 @@ export function informativeBnn(group: GroupData, prior: readonly LayerPrior[], o
       throw new Error(`informativeBnn: prior[${l}].cov is not positive definite (${(e as Error).message})`);
     }
   });
+  if (parameterization === 'centered') {
+    return plainWeightBnn(data, sizes, opts.backend, (w, l) => dist.mvNormal(T.reshape(w, [w.size]), prior[l].mean, { cholesky: factors[l] }), 'informativeBnn');
+  }
   const X = new Tensor(data.X, [data.n, data.inputs]);
   const y = new Tensor(data.y, [data.n, 1]);
-  if (parameterization === 'centered') {
-    const params: Record<string, number[]> = {};
-    shapes.forEach((sh, l) => (params[`w${l}`] = sh));
-    const model = defineModel({
-      params,
-      backend: opts.backend,
-      logp: (p, ctx) => {
-        const weights = shapes.map((_, l) => p[`w${l}`]);
-        let lp = T.bernoulliLogitSum(y, networkLogits(X, weights, ctx.backend));
-        weights.forEach((w, l) => {
-          lp = T.add(lp, dist.mvNormal(T.reshape(w, [w.size]), prior[l].mean, { cholesky: factors[l] }));
-        });
-        return lp;
-      },
-    });
-    return Object.assign(model, { network: plainWeights(model, sizes, 'informativeBnn') });
-  }
   const means = shapes.map((_, l) => new Tensor(prior[l].mean, [prior[l].mean.length]));
   const params: Record<string, number[]> = {};
   shapes.forEach(([i, o], l) => (params[`z${l}`] = [i * o]));
