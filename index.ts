@@ -8,6 +8,7 @@
 export { Rng } from './core/rng.js';
 export { cholesky, solveLower, solveLowerTransposed, solveSpd, logDetSpd, logDetFromCholesky, inverseSpd } from './core/linalg.js';
 export { setBackend, getBackend, resolveBackend, backendInfo, calibrateAuto, type BackendName } from './core/backend.js';
+export { prepareGpu, gpuStatus, type GpuStatus } from './core/gpu_kernels.js';
 export { batchedMatmulInto, type BatchedMatmulSpec } from './core/batched_matmul.js';
 export { mlpProbabilities } from './core/mlp_forward.js';
 export { lgamma, digamma } from './core/special.js';
@@ -27,5 +28,5 @@ export { adviInitializer } from './samplers/advi_init.js';
 export * from './samplers/diagnostics.js';
 export { summary, summarizeScalar, formatSummary, type SummaryRow, type SummaryOptions } from './samplers/summary.js';
 export { samplerWarnings, diagnosticWarnings, ebfmi } from './samplers/warnings.js';
-export { writeCmdStanCsv, readCmdStanCsv, type CmdStanCsvOptions } from './samplers/export_cmdstan.js';
+export { writeCmdStanCsv, readCmdStanCsv, cmdStanCsvTexts, type CmdStanCsvOptions } from './samplers/export_cmdstan.js';
 export { writeTraceJson, readTraceJson, traceToJson, traceFromJson } from './samplers/export_json.js';

@@ -12,8 +12,9 @@
  * with every normalising constant, so the value equals hbnn's `hierarchicalBnn` exactly.
  */
 import type { LogDensity } from '../samplers/types.js';
+import * as libm from '../core/libm.js';
 
-const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
+const HALF_LOG_TWO_PI = 0.5 * libm.log(2 * Math.PI);
 /** log HalfNormal(s | 1) = log 2 − ½ log 2π − ½ s². */
 const LOG_HALF_NORMAL_CONST = Math.LN2 - HALF_LOG_TWO_PI;
 
@@ -172,7 +173,7 @@ export function hierBnnFused(data: readonly FusedGroup[], layout: HierBnnLayout)
         meanGrad[l][k] = -m;
       }
       const u = x[layout.logSdOffsets[l]];
-      const s = Math.exp(u);
+      const s = libm.exp(u);
       sd[l] = s;
       lp += LOG_HALF_NORMAL_CONST - 0.5 * s * s + u;
       sdGrad[l] = -s; // d/ds of −½ s²; the Jacobian's 1 is added on the log scale below
@@ -205,14 +206,14 @@ export function hierBnnFused(data: readonly FusedGroup[], layout: HierBnnLayout)
           for (let o = 0; o < nO; o++) {
             let acc = 0;
             for (let k = 0; k < nI; k++) acc += a[k] * w[k * nO + o];
-            b[o] = l + 1 < L ? Math.tanh(acc) : acc;
+            b[o] = l + 1 < L ? libm.tanh(acc) : acc;
           }
         }
         // Bernoulli-logit term y·z − softplus(z) and its derivative y − sigmoid(z), sharing one
         // exp(−|z|) so that neither overflows.
         const z = h[L][0];
-        const e = Math.exp(-Math.abs(z));
-        lp += y[i] * z - (z > 0 ? z + Math.log1p(e) : Math.log1p(e));
+        const e = libm.exp(-Math.abs(z));
+        lp += y[i] * z - (z > 0 ? z + libm.log1p(e) : libm.log1p(e));
         // Backward: delta_l = d lp / d (pre-activation of layer l's output).
         delta[L][0] = y[i] - (z >= 0 ? 1 / (1 + e) : e / (1 + e));
         for (let l = L - 1; l >= 0; l--) {

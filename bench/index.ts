@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { benchAutodiff } from './autodiff.bench.js';
 import { benchBatchedMatmul } from './batched_matmul.bench.js';
 import { benchAdviInit, benchNuts } from './nuts.bench.js';
+import { benchPlayground } from './playground.bench.js';
 import { machineInfo, type MachineInfo } from './machine.js';
 
 export interface BenchmarkRunOptions {
@@ -51,6 +52,11 @@ export const BENCHMARKS: BenchmarkEntry[] = [
     name: 'advi-init',
     description: 'NUTS warmup on the hierarchical BNN from jitter vs advi+adapt_diag initialisation: gradients and divergences',
     run: (o) => benchAdviInit({ quick: o.quick }),
+  },
+  {
+    name: 'playground',
+    description: "the playground's default fit in headless Chromium (Web Workers) vs the same fit in Node (worker threads): bundle size, time to first draw, whole run",
+    run: (o) => benchPlayground({ quick: o.quick }),
   },
 ];
 

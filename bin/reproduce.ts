@@ -20,7 +20,7 @@ import type { Trace } from '../samplers/trace.js';
 import { accuracyFigure, correlationFigure, singleSurfaceFigure, surfaceFigure, surfaceGridPoints, traceDensityFigure, trainingDataFigure } from './report/figures.js';
 import { renderPng } from './report/render.js';
 import { POST_ACCURACY, STAN_ACCURACY, checkWritableDir, writeMetrics, writeReport, type ModelMetrics, type ModelName, type ReportFigure, type StudyMetrics } from './report/report.js';
-import { STUDY_TARGETS_MODULE, buildFlat, buildHierarchical, buildInformative } from './study_targets.js';
+import { STUDY_TARGETS_MODULE, buildFlat, buildHierarchical, buildInformative } from '../models/study_targets.js';
 
 export interface ReproduceOptions {
   /** A study JSON file (DESIGN.md's --data format); default: rotatedMoons with `seed`. */
@@ -48,7 +48,7 @@ export interface ReproduceOptions {
 /**
  * Defaults of a full run: 500 warmup + 500 draws per chain, PyMC3's defaults when the post was
  * written (the post's hierarchical run used 5000 warmup steps, which take over an hour here).
- * About 12 minutes on 2 cores; Stan's 1000 + 1000 (`--tune 1000 --draws 1000`) takes about 24.
+ * About 14 minutes on 2 cores; Stan's 1000 + 1000 (`--tune 1000 --draws 1000`) takes about 24.
  */
 export const FULL_SETTINGS = { chains: 2, draws: 500, tune: 500, hierarchicalDraws: 500, hierarchicalTune: 500 };
 /**

@@ -8,6 +8,7 @@
  * Choose per call (an argument), process-wide with `setBackend`, or with the environment
  * variable HBNN_BACKEND. `backendInfo()` says which gpu.js mode runs and why.
  */
+import { envVar } from './runtime.js';
 import { batchedMatmulJs, type BatchedMatmulSpec } from './batched_matmul.js';
 import { batchedMatmulGpu, gpuStatus, type GpuStatus } from './gpu_kernels.js';
 
@@ -45,7 +46,7 @@ export function resetBackend(): void {
 /** The process-wide default: setBackend's choice, else HBNN_BACKEND, else 'js'. */
 export function getBackend(): BackendName {
   if (chosen !== undefined) return chosen;
-  const env = process.env.HBNN_BACKEND;
+  const env = envVar('HBNN_BACKEND');
   if (env !== undefined && env !== '') return checkName(env, 'HBNN_BACKEND');
   return DEFAULT_BACKEND;
 }
@@ -167,7 +168,7 @@ export interface BackendInfo {
 /** Which backend and gpu.js mode run, and why. */
 export function backendInfo(): BackendInfo {
   const backend = getBackend();
-  const source = chosen !== undefined ? 'setBackend' : process.env.HBNN_BACKEND ? 'HBNN_BACKEND' : 'default';
+  const source = chosen !== undefined ? 'setBackend' : envVar('HBNN_BACKEND') ? 'HBNN_BACKEND' : 'default';
   const gpu = gpuStatus();
   let resolved: ResolvedBackend | null;
   try {

@@ -10,7 +10,8 @@
  * - compiling a kernel costs milliseconds and gpu.js does not cache it, so compiled kernels
  *   are kept per shape in a small least-recently-used cache.
  */
-import { createRequire } from 'node:module';
+import { preloadGpuJs, requireGpuJs } from './gpu_loader.js';
+import { envVar } from './runtime.js';
 import type { BatchedMatmulSpec } from './batched_matmul.js';
 
 /** gpu.js modes that can run a synchronous kernel ('webgpu' is Promise-only, see gpuStatus). */
@@ -29,7 +30,8 @@ interface GpuKernel {
 }
 interface GpuInstance {
   mode: string;
-  Kernel: { mode?: string; name: string };
+  /** GL kernels report their context's MAX_TEXTURE_SIZE; CPU-side modes have no such limit. */
+  Kernel: { mode?: string; name: string; getMaxTextureSize?: () => number };
   createKernel(source: string, settings: Record<string, unknown>): GpuKernel;
   destroy(): unknown;
 }
@@ -57,11 +59,11 @@ export interface GpuStatus {
 let gpuModule: GpuModule | null | undefined;
 let loadError = '';
 
-/** gpu.js is loaded lazily, through require, so a broken install is reported rather than fatal. */
+/** gpu.js is loaded lazily (gpu_loader.ts), so a broken install is reported rather than fatal. */
 function loadGpuJs(): GpuModule | null {
   if (gpuModule !== undefined) return gpuModule;
   try {
-    gpuModule = createRequire(import.meta.url)('gpu.js') as GpuModule;
+    gpuModule = requireGpuJs() as GpuModule;
   } catch (e) {
     gpuModule = null;
     loadError = `gpu.js failed to load: ${(e as Error).message}`;
@@ -106,7 +108,7 @@ export function gpuStatus(): GpuStatus {
     ? loadError
     : mod.GPU.isWebGPUSupported
       ? 'navigator.gpu exists, but WebGPU kernels only return Promises, so the synchronous matmul path cannot use them'
-      : 'no navigator.gpu in this runtime (Node has no WebGPU without a native binding)';
+      : 'no navigator.gpu in this runtime (Node has no WebGPU without a native binding; browsers need a secure context and a GPU)';
   const requested = preferredOverride ?? envGpuMode();
   let mode: GpuMode | null = null;
   let reason: string;
@@ -130,12 +132,31 @@ export function gpuStatus(): GpuStatus {
 }
 
 function envGpuMode(): GpuMode | undefined {
-  const raw = process.env.HBNN_GPU_MODE;
+  const raw = envVar('HBNN_GPU_MODE');
   if (raw === undefined || raw === '') return undefined;
   if (!(GPU_MODES as readonly string[]).includes(raw)) {
     throw new Error(`HBNN_GPU_MODE: unknown gpu.js mode "${raw}"; expected one of ${GPU_MODES.join(', ')}`);
   }
   return raw as GpuMode;
+}
+
+/**
+ * Loads gpu.js where that is asynchronous (a browser fetches it as a separate chunk) and probes
+ * its modes again; in Node it only returns `gpuStatus()`. Call it before `setBackend('gpu')` in
+ * a page. A failed load is reported in the status's `reason`, not thrown.
+ */
+export async function prepareGpu(): Promise<GpuStatus> {
+  if (!gpuModule) {
+    try {
+      await preloadGpuJs();
+    } catch {
+      // requireGpuJs rethrows the load error below, and gpuStatus reports it.
+    }
+    gpuModule = undefined;
+    instances.clear();
+    status = undefined;
+  }
+  return gpuStatus();
 }
 
 /** Pin the gpu.js mode of the 'gpu' backend (undefined: back to automatic choice). */
@@ -159,22 +180,27 @@ export interface MatmulChunk {
 
 /**
  * Split the product into blocks whose output and packed inputs each hold at most `limit`
- * cells: whole batch entries when one fits, otherwise row × column tiles of one entry.
+ * cells: whole batch entries when one fits, otherwise row × column tiles of one entry. The
+ * output of a call is a 2-D texture in WebGL, (rows × columns of an entry) by (batch entries),
+ * so neither side may exceed `maxSide`, the GL context's largest texture (8192 in Chromium's
+ * software GL, where a 11520-wide prediction block was refused).
  */
-export function planChunks(spec: BatchedMatmulSpec, limit = MAX_CELLS_PER_CALL): MatmulChunk[] {
+export function planChunks(spec: BatchedMatmulSpec, limit = MAX_CELLS_PER_CALL, maxSide = Infinity): MatmulChunk[] {
   const { batch, n, k, m } = spec;
   if (k > limit) throw new Error(`gpu backend: inner dimension k=${k} exceeds ${limit} cells per call`);
+  if (!(maxSide >= 1)) throw new Error(`gpu backend: maxSide must be >= 1, got ${maxSide}`);
   const chunks: MatmulChunk[] = [];
-  if (n * m <= limit && n * k <= limit && k * m <= limit) {
-    let per = Math.floor(limit / (n * m));
+  const entryCells = Math.min(limit, maxSide);
+  if (n * m <= entryCells && n * k <= limit && k * m <= limit) {
+    let per = Math.min(maxSide, Math.floor(limit / (n * m)));
     if (spec.batchA !== false) per = Math.min(per, Math.floor(limit / (n * k)));
     if (spec.batchB !== false) per = Math.min(per, Math.floor(limit / (k * m)));
     per = Math.max(1, Math.min(batch, per));
     for (let b0 = 0; b0 < batch; b0 += per) chunks.push({ b0, nb: Math.min(per, batch - b0), i0: 0, nr: n, j0: 0, nc: m });
     return chunks;
   }
-  const cols = Math.max(1, Math.min(m, Math.floor(limit / k)));
-  const rows = Math.max(1, Math.min(n, Math.floor(limit / cols), Math.floor(limit / k)));
+  const cols = Math.max(1, Math.min(m, Math.floor(limit / k), entryCells));
+  const rows = Math.max(1, Math.min(n, Math.floor(entryCells / cols), Math.floor(limit / k)));
   for (let b0 = 0; b0 < batch; b0++) {
     for (let i0 = 0; i0 < n; i0 += rows) {
       for (let j0 = 0; j0 < m; j0 += cols) {
@@ -320,6 +346,23 @@ function flatten(result: unknown, cells: number): Float32Array {
   return flat;
 }
 
+const maxSides = new WeakMap<GpuInstance, number>();
+
+/** The largest texture side of a GL mode's context (Infinity for webasm and cpu). */
+function maxTextureSide(inst: GpuInstance): number {
+  let side = maxSides.get(inst);
+  if (side === undefined) {
+    try {
+      side = inst.Kernel.getMaxTextureSize?.() ?? Infinity;
+    } catch {
+      side = Infinity;
+    }
+    if (!(side >= 1)) side = Infinity;
+    maxSides.set(inst, side);
+  }
+  return side;
+}
+
 /**
  * out (batch×n×m) = op(A)·op(B) (or += when `accumulate`) on gpu.js in `mode` (default: the
  * mode gpuStatus picked), float32 inside, chunked to at most 2^24 cells per call.
@@ -344,7 +387,7 @@ export function batchedMatmulGpu(
     if (!accumulate) out.fill(0, 0, spec.batch * n * m);
     return;
   }
-  for (const c of planChunks(spec, limit)) {
+  for (const c of planChunks(spec, limit, maxTextureSide(inst))) {
     const packedA = new Float32Array((spec.batchA !== false ? c.nb : 1) * c.nr * k);
     const packedB = new Float32Array((spec.batchB !== false ? c.nb : 1) * k * c.nc);
     packA(a, spec, c, packedA);

@@ -2,6 +2,7 @@
  * Dense linear algebra on row-major Float64Array matrices: Cholesky factorisation, triangular
  * solves, log-determinant. Small and exact; the matrices here are at most a few hundred wide.
  */
+import * as libm from './libm.js';
 
 function checkSquare(a: Float64Array, n: number, what: string): void {
   if (!Number.isInteger(n) || n <= 0 || a.length !== n * n) {
@@ -73,7 +74,7 @@ export function solveSpd(a: Float64Array, b: Float64Array, n: number, m = 1): Fl
 export function logDetFromCholesky(l: Float64Array, n: number): number {
   checkSquare(l, n, 'logDetFromCholesky');
   let s = 0;
-  for (let i = 0; i < n; i++) s += Math.log(l[i * n + i]);
+  for (let i = 0; i < n; i++) s += libm.log(l[i * n + i]);
   return 2 * s;
 }
 

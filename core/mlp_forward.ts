@@ -8,6 +8,7 @@
  */
 import { batchedMatmulInto } from './batched_matmul.js';
 import { resolveBackend, type BackendName } from './backend.js';
+import * as libm from './libm.js';
 
 export interface MlpProbabilityOptions {
   /** Backend of the matrix products (default: the process default, see backend.ts). */
@@ -32,8 +33,8 @@ const CHUNK_CELLS_GPU = 2 ** 22;
 
 /** Logistic function, written per sign so that exp never overflows. */
 function sigmoid(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
+  if (z >= 0) return 1 / (1 + libm.exp(-z));
+  const e = libm.exp(z);
   return e / (1 + e);
 }
 
@@ -74,7 +75,7 @@ export function mlpProbabilities(
       const w = weights[l].subarray(d0 * k * m, (d0 + nd) * k * m);
       const h = out.subarray(0, nd * nPoints * m);
       batchedMatmulInto(h, input, w, { batch: nd, n: nPoints, k, m, batchA: !shared }, false, backend);
-      if (l < nLayers - 1) for (let i = 0; i < h.length; i++) h[i] = Math.tanh(h[i]);
+      if (l < nLayers - 1) for (let i = 0; i < h.length; i++) h[i] = libm.tanh(h[i]);
       input = h;
       shared = false;
       out = out === bufA ? bufB : bufA;

@@ -5,6 +5,7 @@
  * Independent streams (one per chain) come from the generator's jump function, which advances
  * the state by 2^64 draws: `Rng.fromSeed(seed).stream(k)` is the k-th non-overlapping stream.
  */
+import * as libm from './libm.js';
 
 /** SplitMix32 scrambles a user seed into well-mixed state words (a zero state is invalid). */
 function splitMix32(seed: number): () => number {
@@ -95,7 +96,7 @@ export class Rng {
       v = 2 * this.uniform() - 1;
       r2 = u * u + v * v;
     } while (r2 >= 1 || r2 === 0);
-    const f = Math.sqrt((-2 * Math.log(r2)) / r2);
+    const f = Math.sqrt((-2 * libm.log(r2)) / r2);
     this.spareNormal = v * f;
     return u * f;
   }

@@ -2,6 +2,7 @@
  * Special functions on numbers: log Γ and its derivative ψ (digamma). Used by the Student-t and
  * Poisson log densities; float64 accuracy (relative error about 1e-15 on x > 0).
  */
+import * as libm from './libm.js';
 
 // Lanczos approximation with g = 7 and 9 coefficients, as in Numerical Recipes / Boost's
 // `lanczos_n9_g7` (Godfrey's coefficients), accurate to double precision for x ≥ 0.5.
@@ -10,7 +11,7 @@ const LANCZOS_COEFFICIENTS = [
   0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
   12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
-const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
+const HALF_LOG_TWO_PI = 0.5 * libm.log(2 * Math.PI);
 
 /** log|Γ(x)|; +Infinity at the poles x = 0, -1, -2, …; NaN for NaN. */
 export function lgamma(x: number): number {
@@ -19,13 +20,13 @@ export function lgamma(x: number): number {
   if (x <= 0 && Number.isInteger(x)) return Infinity;
   if (x < 0.5) {
     // Reflection: Γ(x)Γ(1-x) = π / sin(πx).
-    return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgamma(1 - x);
+    return libm.log(Math.PI / Math.abs(libm.sin(Math.PI * x))) - lgamma(1 - x);
   }
   const z = x - 1;
   let a = LANCZOS_COEFFICIENTS[0];
   const t = z + LANCZOS_G + 0.5;
   for (let i = 1; i < LANCZOS_COEFFICIENTS.length; i++) a += LANCZOS_COEFFICIENTS[i] / (z + i);
-  return HALF_LOG_TWO_PI + (z + 0.5) * Math.log(t) - t + Math.log(a);
+  return HALF_LOG_TWO_PI + (z + 0.5) * libm.log(t) - t + libm.log(a);
 }
 
 /** ψ(x) = d/dx log Γ(x); NaN at the poles. Recurrence up to x ≥ 12, then the asymptotic series. */
@@ -34,7 +35,7 @@ export function digamma(x: number): number {
   if (x === Infinity) return Infinity;
   if (x < 0) {
     // Reflection: ψ(1-x) - ψ(x) = π cot(πx).
-    return digamma(1 - x) - Math.PI / Math.tan(Math.PI * x);
+    return digamma(1 - x) - Math.PI / libm.tan(Math.PI * x);
   }
   let shift = 0;
   while (x < 12) {
@@ -44,5 +45,5 @@ export function digamma(x: number): number {
   const inv2 = 1 / (x * x);
   // ψ(x) ~ log x - 1/(2x) - Σ B_{2k}/(2k x^{2k}) (Abramowitz & Stegun 6.3.18).
   const series = inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 * (1 / 132 - inv2 * (691 / 32760))))));
-  return shift + Math.log(x) - 0.5 / x - series;
+  return shift + libm.log(x) - 0.5 / x - series;
 }

@@ -7,8 +7,9 @@
  * degrees; the first half of each group trains, the second half tests. Our draws come from
  * `core/rng.ts`, so the numbers differ from NumPy's while the distribution is the same.
  */
-import { readFileSync } from 'node:fs';
+import { readText } from '../core/files.js';
 import { Rng } from '../core/rng.js';
+import * as libm from '../core/libm.js';
 
 /** The `--data` JSON format: per group g, points `Xs_*[g][i] = [x1, x2]` and labels 0/1. */
 export interface StudyData {
@@ -60,11 +61,11 @@ export function makeMoons(nSamples: number, noise: number, rng: Rng): LabelledPo
   const X: number[][] = [];
   const y: number[] = [];
   for (const t of linspace(0, Math.PI, nOut)) {
-    X.push([Math.cos(t), Math.sin(t)]);
+    X.push([libm.cos(t), libm.sin(t)]);
     y.push(0);
   }
   for (const t of linspace(0, Math.PI, nIn)) {
-    X.push([1 - Math.cos(t), 1 - Math.sin(t) - 0.5]);
+    X.push([1 - libm.cos(t), 1 - libm.sin(t) - 0.5]);
     y.push(1);
   }
   // sklearn shuffles X and y with one permutation before adding noise.
@@ -112,8 +113,8 @@ export function standardize(X: readonly (readonly number[])[]): number[][] {
  */
 export function rotate(X: readonly (readonly number[])[], radians: number): number[][] {
   if (!Number.isFinite(radians)) throw new Error(`rotate: radians must be finite, got ${radians}`);
-  const c = Math.cos(radians);
-  const s = Math.sin(radians);
+  const c = libm.cos(radians);
+  const s = libm.sin(radians);
   return X.map((p, i) => {
     if (p.length !== 2) throw new Error(`rotate: X[${i}] has length ${p.length}, expected 2`);
     return [p[0] * c + p[1] * s, -p[0] * s + p[1] * c];
@@ -271,7 +272,7 @@ function checkLabel(v: unknown, where: string, source: string): number {
 export function loadStudyData(path: string): StudyData {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readText(path);
   } catch (err) {
     throw new Error(`cannot read study data file '${path}': ${(err as Error).message}`);
   }

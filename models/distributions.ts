@@ -17,12 +17,13 @@ import { lgamma } from '../autodiff/ops/special.js';
 import { logDetTriangular, solveLowerTriangular } from '../autodiff/ops/triangular.js';
 import { tracks } from '../autodiff/tape.js';
 import { Tensor, asTensor, type TensorLike } from '../autodiff/tensor.js';
+import * as libm from '../core/libm.js';
 
 /** What a distribution argument may be. */
 export type DistArg = Tensor | number | Float64Array | number[];
 
-const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
-const LOG_PI = Math.log(Math.PI);
+const HALF_LOG_TWO_PI = 0.5 * libm.log(2 * Math.PI);
+const LOG_PI = libm.log(Math.PI);
 
 function arg(x: DistArg, dist: string, name: string): Tensor {
   try {
@@ -108,7 +109,7 @@ export function normal(x: DistArg, mu: DistArg, sigma: DistArg): Tensor {
   const n = broadcastSize('normal', ['x', 'mu', 'sigma'], xt, mt, st);
   const z = standardize(xt, mt, st);
   const quad = T.mul(T.sum(T.square(z)), -0.5 * (n / z.size));
-  return total(quad, negate(broadcastSum(st, n, T.log, Math.log)), -n * HALF_LOG_TWO_PI);
+  return total(quad, negate(broadcastSum(st, n, T.log, libm.log)), -n * HALF_LOG_TWO_PI);
 }
 
 function negate(t: Tensor | number): Tensor | number {
@@ -123,7 +124,7 @@ export function halfNormal(x: DistArg, sigma: DistArg): Tensor {
   if (anyNegative(xt)) return minusInfinity();
   const z = T.div(xt, st);
   const quad = T.mul(T.sum(T.square(z)), -0.5 * (n / z.size));
-  return total(quad, negate(broadcastSum(st, n, T.log, Math.log)), n * (Math.LN2 - HALF_LOG_TWO_PI));
+  return total(quad, negate(broadcastSum(st, n, T.log, libm.log)), n * (Math.LN2 - HALF_LOG_TWO_PI));
 }
 
 /** Σ log HalfCauchy(x | scale): density 2 / (π·scale·(1 + (x/scale)²)) on x ≥ 0. */
@@ -134,7 +135,7 @@ export function halfCauchy(x: DistArg, scale: DistArg): Tensor {
   if (anyNegative(xt)) return minusInfinity();
   const z = T.div(xt, st);
   const tail = T.mul(T.sum(T.log1p(T.square(z))), -(n / z.size));
-  return total(tail, negate(broadcastSum(st, n, T.log, Math.log)), n * (Math.LN2 - LOG_PI));
+  return total(tail, negate(broadcastSum(st, n, T.log, libm.log)), n * (Math.LN2 - LOG_PI));
 }
 
 /**
@@ -153,9 +154,9 @@ export function studentT(x: DistArg, nu: DistArg, mu: DistArg, sigma: DistArg): 
     nt,
     n,
     (v) => T.sub(T.sub(lgamma(T.mul(T.add(v, 1), 0.5)), lgamma(T.mul(v, 0.5))), T.mul(T.log(v), 0.5)),
-    (v) => lgammaScalar((v + 1) / 2) - lgammaScalar(v / 2) - 0.5 * Math.log(v),
+    (v) => lgammaScalar((v + 1) / 2) - lgammaScalar(v / 2) - 0.5 * libm.log(v),
   );
-  return total(tail, normaliser, negate(broadcastSum(st, n, T.log, Math.log)), -0.5 * n * LOG_PI);
+  return total(tail, normaliser, negate(broadcastSum(st, n, T.log, libm.log)), -0.5 * n * LOG_PI);
 }
 
 /** Covariance of a multivariate normal, given as the matrix itself or its lower Cholesky factor. */

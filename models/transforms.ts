@@ -11,6 +11,7 @@
 import * as T from '../autodiff/ops/index.js';
 import { sigmoidScalar } from '../autodiff/ops/unary.js';
 import { Tensor } from '../autodiff/tensor.js';
+import * as libm from '../core/libm.js';
 
 export type TransformSpec = 'log' | { lower?: number; upper?: number };
 
@@ -55,7 +56,7 @@ function interval(lower: number, upper: number, name?: 'log'): Transform {
   const hasUpper = Number.isFinite(upper);
   const kind = name ?? (hasLower && hasUpper ? 'interval' : hasLower ? 'lower' : hasUpper ? 'upper' : 'identity');
   const width = upper - lower;
-  const logWidth = Math.log(width);
+  const logWidth = libm.log(width);
   const bounds = `(${lower}, ${upper})`;
   const inverse = (x: Float64Array, what = 'value'): Float64Array => {
     const u = new Float64Array(x.length);
@@ -68,8 +69,8 @@ function interval(lower: number, upper: number, name?: 'log'): Transform {
       if (kind === 'identity') u[i] = v;
       else if (kind === 'interval') {
         const p = (v - lower) / width;
-        u[i] = Math.log(p) - Math.log1p(-p);
-      } else u[i] = hasLower ? Math.log(v - lower) : Math.log(upper - v);
+        u[i] = libm.log(p) - libm.log1p(-p);
+      } else u[i] = hasLower ? libm.log(v - lower) : libm.log(upper - v);
     }
     return u;
   };
@@ -99,7 +100,7 @@ function interval(lower: number, upper: number, name?: 'log'): Transform {
     forward: (u) => (hasLower ? (lower === 0 ? T.exp(u) : T.add(T.exp(u), lower)) : T.sub(upper, T.exp(u))),
     logJacobian: (u) => T.sum(u),
     forwardInto: (u, out) => {
-      for (let i = 0; i < u.length; i++) out[i] = hasLower ? lower + Math.exp(u[i]) : upper - Math.exp(u[i]);
+      for (let i = 0; i < u.length; i++) out[i] = hasLower ? lower + libm.exp(u[i]) : upper - libm.exp(u[i]);
     },
   };
 }

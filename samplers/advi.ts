@@ -11,6 +11,8 @@
  * halved, up to MAX_STEP_HALVINGS times in a row; then an AdviError names the iteration and η and
  * carries the last good fit. An aborted `signal` returns the last good fit with `interrupted`.
  */
+import { randomSeed, yieldToEventLoop } from '../core/runtime.js';
+import * as libm from '../core/libm.js';
 import { Rng } from '../core/rng.js';
 import type { PosteriorTarget } from './types.js';
 import {
@@ -219,7 +221,7 @@ async function optimise(
   let lastYield = Date.now();
   while (iteration < s.iterations) {
     if (Date.now() - lastYield > YIELD_EVERY_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
       lastYield = Date.now();
     }
     if (s.signal?.aborted) return fit(true);
@@ -234,7 +236,7 @@ async function optimise(
       if (++failures > MAX_STEP_HALVINGS) {
         throw new AdviError(
           `advi: non-finite ELBO or ELBO gradient at iteration ${k} with step size ${eta} after halving it ` +
-            `${MAX_STEP_HALVINGS} times (from ${eta * 2 ** MAX_STEP_HALVINGS}); error.fit holds the last good ` +
+            `${MAX_STEP_HALVINGS} times (from ${eta * libm.pow(2, MAX_STEP_HALVINGS)}); error.fit holds the last good ` +
             'approximation. The model may be ill-conditioned or misspecified, or try a smaller `stepSize`',
           fit(false),
         );
@@ -340,7 +342,7 @@ function validate(target: PosteriorTarget, o: AdviOptions): Settings {
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new Error(`advi: options.${name} must be a finite number > 0, got ${String(v)}`);
     return v;
   };
-  const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const seed = o.seed ?? randomSeed();
   if (!Number.isInteger(seed)) throw new Error(`advi: options.seed must be an integer, got ${seed}`);
   const init = o.init ?? 'random';
   if (init instanceof Float64Array) {

@@ -13,11 +13,12 @@
  */
 import type { Rng } from '../core/rng.js';
 import type { LogDensity } from './types.js';
+import * as libm from '../core/libm.js';
 
 export type AdviMethod = 'meanfield' | 'fullrank';
 export const ADVI_METHODS: readonly AdviMethod[] = ['meanfield', 'fullrank'];
 
-const HALF_LOG_TWO_PI_E = 0.5 * (1 + Math.log(2 * Math.PI));
+const HALF_LOG_TWO_PI_E = 0.5 * (1 + libm.log(2 * Math.PI));
 
 export interface GaussianFamily {
   readonly method: AdviMethod;
@@ -49,7 +50,7 @@ export function makeFamily(method: AdviMethod, dim: number): GaussianFamily {
 }
 
 function meanField(dim: number): GaussianFamily {
-  const sdOf = (p: Float64Array) => Float64Array.from(p.subarray(dim), Math.exp);
+  const sdOf = (p: Float64Array) => Float64Array.from(p.subarray(dim), libm.exp);
   return {
     method: 'meanfield',
     dim,
@@ -60,7 +61,7 @@ function meanField(dim: number): GaussianFamily {
       return p;
     },
     transform(p, eta, out) {
-      for (let i = 0; i < dim; i++) out[i] = p[i] + Math.exp(p[dim + i]) * eta[i];
+      for (let i = 0; i < dim; i++) out[i] = p[i] + libm.exp(p[dim + i]) * eta[i];
       return out;
     },
     entropy(p) {
@@ -71,7 +72,7 @@ function meanField(dim: number): GaussianFamily {
     accumulateGrad(p, eta, g, out) {
       for (let i = 0; i < dim; i++) {
         out[i] += g[i];
-        out[dim + i] += g[i] * eta[i] * Math.exp(p[dim + i]);
+        out[dim + i] += g[i] * eta[i] * libm.exp(p[dim + i]);
       }
     },
     finishGrad(_p, n, out) {
@@ -143,7 +144,7 @@ function fullRank(dim: number): GaussianFamily {
     entropy(p) {
       // log|L_ii|: a sign flip of a column leaves q unchanged (Stan uses fabs too).
       let h = dim * HALF_LOG_TWO_PI_E;
-      for (let i = 0; i < dim; i++) h += Math.log(Math.abs(p[tri(dim, i, i)]));
+      for (let i = 0; i < dim; i++) h += libm.log(Math.abs(p[tri(dim, i, i)]));
       return h;
     },
     accumulateGrad(_p, eta, g, out) {

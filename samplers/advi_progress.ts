@@ -1,6 +1,7 @@
 /**
- * A one-line progress bar for ADVI: iterations done out of the cap, the latest ELBO estimate and
- * its relative change (the quantity that decides convergence). Silent unless asked for and
+ * A one-line progress bar for ADVI, Node's side of a two-file adapter (the browser's,
+ * advi_progress.browser.ts, is silent): iterations done out of the cap, the latest ELBO estimate
+ * and its relative change (the quantity that decides convergence). Silent unless asked for and
  * stderr is a terminal, so logs, CI and piped output stay clean.
  */
 import cliProgress from 'cli-progress';

@@ -9,6 +9,7 @@
  * The k^(-1/2+ε) decay satisfies the Robbins–Monro conditions; the 1/(τ + √s_k) factor is an
  * Adagrad-like rescaling with a short memory, so each parameter moves on its own scale.
  */
+import * as libm from '../core/libm.js';
 
 /** τ = 1 as in Stan and the paper: keeps the step finite when the gradient history is ~0. */
 export const STEP_SIZE_TAU = 1;
@@ -50,7 +51,7 @@ export function ascentStep(
   eta: number,
   out: Float64Array,
 ): Float64Array {
-  const scaled = eta * Math.pow(iteration, -0.5 + STEP_SIZE_EPSILON);
+  const scaled = eta * libm.pow(iteration, -0.5 + STEP_SIZE_EPSILON);
   for (let i = 0; i < params.length; i++) {
     out[i] = params[i] + (scaled * grad[i]) / (STEP_SIZE_TAU + Math.sqrt(history[i]));
   }

@@ -4,6 +4,7 @@
  * advances several chains in lockstep in this thread. Used by `sample()` and by worker threads.
  */
 import { Rng } from '../core/rng.js';
+import { sleep, yieldToEventLoop } from '../core/runtime.js';
 import type { LogDensity, ParamInfo, PosteriorTarget, Sampler, SamplerInfo, SamplerParams, SamplerState } from './types.js';
 import { paramSize, STAT_NAMES, type ChainDraws, type DrawStats, type StatName } from './trace.js';
 import { evaluateAt } from './integrator.js';
@@ -11,7 +12,8 @@ import { identityInverseMassMatrix } from './metric.js';
 import { windowAdaptation, type WindowAdaptation, type WindowAdaptationState } from './window_adaptation.js';
 import type { WindowScheduleOptions } from './window_schedule.js';
 import { CheckpointWriter, type StatRow } from './checkpoint.js';
-import type { ProgressReporter } from './progress.js';
+import type { ChainProgress, ProgressReporter } from './chain_progress.js';
+import { PAUSE_POLL_MS, type RunControl } from './run_control.js';
 import { hmc, type SamplerSpec } from './hmc.js';
 import { nuts } from './nuts.js';
 import { mala } from './mala.js';
@@ -33,6 +35,8 @@ export interface ChainTask {
   inverseMassMatrix?: Float64Array;
   dense: boolean;
   checkpointDir?: string;
+  /** Whether progress reports carry the new draws (set when `sample` has an `onProgress`). */
+  streamDraws: boolean;
 }
 
 /** What a chain hands back: its draws plus cost accounting for benchmarks. */
@@ -106,9 +110,13 @@ class DrawBuffer {
     this.n += 1;
   }
   result(): { values: Float64Array; stats: DrawStats } {
-    const stats = { lp: this.stats.lp.slice(0, this.n) } as DrawStats;
-    for (const k of STAT_NAMES) if (k !== 'lp' && this.seen.has(k)) stats[k] = this.stats[k].slice(0, this.n);
-    return { values: this.values.slice(0, this.n * this.width), stats };
+    return this.rows(0, this.n);
+  }
+  /** Copies of rows [from, to). */
+  rows(from: number, to: number): { values: Float64Array; stats: DrawStats } {
+    const stats = { lp: this.stats.lp.slice(from, to) } as DrawStats;
+    for (const k of STAT_NAMES) if (k !== 'lp' && this.seen.has(k)) stats[k] = this.stats[k].slice(from, to);
+    return { values: this.values.slice(from * this.width, to * this.width), stats };
   }
 }
 
@@ -132,6 +140,7 @@ export class ChainRunner {
   private readonly checkpoint?: CheckpointWriter;
   private readonly scratch: Float64Array;
   private readonly started = performance.now();
+  private drawsReported = 0;
 
   constructor(task: ChainTask, target: PosteriorTarget, sampler: AnySampler) {
     this.task = task;
@@ -204,6 +213,14 @@ export class ChainRunner {
     if (this.iteration === this.task.tune) this.checkpoint?.writeAdaptation(this.params.stepSize, this.params.inverseMassMatrix, this.target.dim);
   }
 
+  /** A progress report: where the chain is, and (when streaming) the draws since the last report. */
+  takeProgress(): ChainProgress {
+    const to = this.task.streamDraws ? this.drawBuf.n : this.drawsReported;
+    const newDraws = this.drawBuf.rows(this.drawsReported, to);
+    this.drawsReported = to;
+    return { chain: this.task.chain, iteration: this.iteration, tune: this.task.tune, draws: this.task.draws, divergences: this.numDivergences, newDraws };
+  }
+
   /** The chain's draws so far (all of them when done). */
   finish(): ChainResult {
     this.checkpoint?.close();
@@ -240,7 +257,7 @@ export function samplerFromSpec(spec: SamplerSpec): AnySampler {
 }
 
 /** Lets timers, messages and abort signals through during a long synchronous loop. */
-export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+export { yieldToEventLoop };
 
 /** How often (ms) a running loop yields to the event loop and refreshes progress. */
 const YIELD_EVERY_MS = 50;
@@ -251,10 +268,13 @@ export interface RunOutcome {
   interrupted: boolean;
 }
 
-export async function runSequential(tasks: ChainTask[], target: PosteriorTarget, sampler: AnySampler, progress: ProgressReporter, signal?: AbortSignal): Promise<RunOutcome> {
+export async function runSequential(tasks: ChainTask[], target: PosteriorTarget, sampler: AnySampler, progress: ProgressReporter, signal?: AbortSignal, control?: RunControl): Promise<RunOutcome> {
   const runners = tasks.map((t) => new ChainRunner(t, target, sampler));
   const failed: RunOutcome['failed'] = [];
   const active = new Set(runners);
+  const report = () => {
+    for (const r of active) progress.update(r.takeProgress());
+  };
   let interrupted = signal?.aborted ?? false;
   let last = performance.now();
   while (!interrupted && [...active].some((r) => !r.done)) {
@@ -264,19 +284,21 @@ export async function runSequential(tasks: ChainTask[], target: PosteriorTarget,
       try {
         r.advance();
       } catch (e) {
+        progress.update(r.takeProgress()); // the draws it made before failing
         failed.push({ chain: r.task.chain, error: e instanceof Error ? e.message : String(e) });
         progress.fail(r.task.chain, String(e));
         active.delete(r);
       }
     }
-    if (performance.now() - last > YIELD_EVERY_MS) {
-      for (const r of active) progress.update(r.task.chain, r.iteration, r.numDivergences);
+    if (performance.now() - last > YIELD_EVERY_MS || control?.paused) {
+      report();
       await yieldToEventLoop();
+      // Paused: hold every chain here, state intact, until resumed or aborted.
+      while (control?.paused && !signal?.aborted) await sleep(PAUSE_POLL_MS);
       last = performance.now();
       interrupted = signal?.aborted ?? false;
     }
   }
-  for (const r of active) progress.update(r.task.chain, r.iteration, r.numDivergences);
+  report();
   return { results: [...active].map((r) => r.finish()), failed, interrupted };
 }
-

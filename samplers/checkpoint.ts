@@ -5,8 +5,7 @@
  * parameter columns with 1-based dotted indices (`w.1.2`), and the adaptation result as
  * comments after warmup. `readCheckpoint(dir)` turns the files back into a Trace.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { joinPath, listDir, makeDir, openAppendFile, pathExists, readText, type AppendFile } from '../core/files.js';
 import { Trace, paramSize, scalarNames, type ChainDraws, type DrawStats } from './trace.js';
 import type { ParamInfo } from './types.js';
 
@@ -31,13 +30,13 @@ export function csvColumnNames(params: readonly ParamInfo[]): string[] {
 }
 
 export class CheckpointWriter {
-  private fd: number | null;
+  private file: AppendFile | null;
   readonly path: string;
 
   constructor(dir: string, chain: number, params: readonly ParamInfo[], meta: Record<string, unknown> = {}) {
-    mkdirSync(dir, { recursive: true });
-    this.path = join(dir, `chain-${chain}.csv`);
-    this.fd = openSync(this.path, 'w');
+    makeDir(dir);
+    this.path = joinPath(dir, `chain-${chain}.csv`);
+    this.file = openAppendFile(this.path);
     const header = [
       MAGIC,
       `# chain = ${chain}`,
@@ -49,8 +48,8 @@ export class CheckpointWriter {
   }
 
   private write(text: string): void {
-    if (this.fd === null) throw new Error(`checkpoint ${this.path}: already closed`);
-    writeSync(this.fd, text);
+    if (this.file === null) throw new Error(`checkpoint ${this.path}: already closed`);
+    this.file.append(text);
   }
 
   /** One draw: its statistics (missing ones as NaN), whether it is a warmup draw, and its values. */
@@ -77,8 +76,8 @@ export class CheckpointWriter {
   }
 
   close(): void {
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
+    this.file?.close();
+    this.file = null;
   }
 }
 
@@ -90,7 +89,7 @@ interface ParsedChain {
 }
 
 function parseChainFile(path: string, chain: number): ParsedChain {
-  const lines = readFileSync(path, 'utf8').split('\n');
+  const lines = readText(path).split('\n');
   if (lines[0] !== MAGIC) throw new Error(`readCheckpoint: ${path} is not an hbnn checkpoint (first line '${lines[0]}')`);
   let params: ParamInfo[] | undefined;
   let header: string[] | undefined;
@@ -149,14 +148,14 @@ function parseChainFile(path: string, chain: number): ParsedChain {
  * (`meta.chainsWithoutDraws`).
  */
 export function readCheckpoint(dir: string): Trace {
-  if (!existsSync(dir)) throw new Error(`readCheckpoint: directory '${dir}' does not exist`);
-  const files = readdirSync(dir)
+  if (!pathExists(dir)) throw new Error(`readCheckpoint: directory '${dir}' does not exist`);
+  const files = listDir(dir)
     .map((f) => /^chain-(\d+)\.csv$/.exec(f))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({ file: m[0], chain: Number(m[1]) }))
     .sort((a, b) => a.chain - b.chain);
   if (files.length === 0) throw new Error(`readCheckpoint: no chain-<c>.csv files in '${dir}'`);
-  const parsed = files.map((f) => parseChainFile(join(dir, f.file), f.chain));
+  const parsed = files.map((f) => parseChainFile(joinPath(dir, f.file), f.chain));
   const withDraws = parsed.filter((p) => p.numDraws > 0);
   if (withDraws.length === 0) throw new Error(`readCheckpoint: no chain in '${dir}' has post-warmup draws yet`);
   const n = Math.min(...withDraws.map((p) => p.numDraws));

@@ -8,6 +8,7 @@
  *   x_t = μ - √t/γ · H̄_t
  *   x̄_t = t^{-κ} x_t + (1 - t^{-κ}) x̄_{t-1}
  */
+import * as libm from '../core/libm.js';
 
 export interface DualAveragingOptions {
   /** δ, the acceptance statistic to aim for; 0.8 as in Stan. */
@@ -34,10 +35,10 @@ export interface DualAveragingState {
  * A fresh run of dual averaging from `stepSize`, with shrinkage target μ = log(10 ε) by default,
  * which biases the search towards larger steps (Stan sets it on every restart).
  */
-export function dualAveragingInit(stepSize: number, mu = Math.log(10 * stepSize)): DualAveragingState {
+export function dualAveragingInit(stepSize: number, mu = libm.log(10 * stepSize)): DualAveragingState {
   if (!(stepSize > 0) || !Number.isFinite(stepSize)) throw new Error(`dualAveragingInit: stepSize must be positive and finite, got ${stepSize}`);
   if (!Number.isFinite(mu)) throw new Error(`dualAveragingInit: mu must be finite, got ${mu}`);
-  return { iteration: 0, mu, gradientAverage: 0, logStepSize: Math.log(stepSize), logStepSizeAverage: 0 };
+  return { iteration: 0, mu, gradientAverage: 0, logStepSize: libm.log(stepSize), logStepSizeAverage: 0 };
 }
 
 /** One update from the acceptance statistic of the last transition (clipped at 1, as Stan does). */
@@ -49,14 +50,14 @@ export function dualAveragingUpdate(state: DualAveragingState, acceptanceRate: n
   const eta = 1 / (t + t0);
   const gradientAverage = (1 - eta) * state.gradientAverage + eta * (targetAccept - alpha);
   const logStepSize = state.mu - (Math.sqrt(t) / gamma) * gradientAverage;
-  const weight = Math.pow(t, -kappa);
+  const weight = libm.pow(t, -kappa);
   const logStepSizeAverage = (1 - weight) * state.logStepSizeAverage + weight * logStepSize;
   return { iteration: t, mu: state.mu, gradientAverage, logStepSize, logStepSizeAverage };
 }
 
 /** The step size to use for the next transition (exp of the current iterate). */
 export function dualAveragingStepSize(state: DualAveragingState): number {
-  return Math.exp(state.logStepSize);
+  return libm.exp(state.logStepSize);
 }
 
 /**
@@ -64,5 +65,5 @@ export function dualAveragingStepSize(state: DualAveragingState): number {
  * average (Stan would return exp(0) = 1 here, its issue #3023); we keep the current step instead.
  */
 export function dualAveragingFinalStepSize(state: DualAveragingState): number {
-  return state.iteration === 0 ? Math.exp(state.logStepSize) : Math.exp(state.logStepSizeAverage);
+  return state.iteration === 0 ? libm.exp(state.logStepSize) : libm.exp(state.logStepSizeAverage);
 }

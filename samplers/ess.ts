@@ -17,6 +17,7 @@ import {
   rankNormalize,
   splitChains,
 } from './rank_normalize.js';
+import * as libm from '../core/libm.js';
 
 /** cos/sin of -2πk/n for k < n/2, cached per transform size (the same few sizes recur). */
 const twiddleCache = new Map<number, { cos: Float64Array; sin: Float64Array }>();
@@ -26,8 +27,8 @@ function twiddles(n: number): { cos: Float64Array; sin: Float64Array } {
   if (!t) {
     t = { cos: new Float64Array(n / 2), sin: new Float64Array(n / 2) };
     for (let k = 0; k < n / 2; k++) {
-      t.cos[k] = Math.cos((-2 * Math.PI * k) / n);
-      t.sin[k] = Math.sin((-2 * Math.PI * k) / n);
+      t.cos[k] = libm.cos((-2 * Math.PI * k) / n);
+      t.sin[k] = libm.sin((-2 * Math.PI * k) / n);
     }
     twiddleCache.set(n, t);
   }
@@ -163,7 +164,7 @@ export function essOfChains(chains: readonly Float64Array[]): number {
   let tau = -1 + 2 * sum + rho[maxT];
   const total = m * n;
   // Clamp so ESS ≤ S·log10(S): guards against unstable estimates for antithetic chains.
-  tau = Math.max(tau, 1 / Math.log10(total));
+  tau = Math.max(tau, 1 / libm.log10(total));
   return total / tau;
 }
 

@@ -6,8 +6,7 @@
  * indices joined by dots), the warmup draws when kept, the adaptation block (step size and inverse
  * metric), and the draws. `readCmdStanCsv` reads such files (ours or CmdStan's) back into a Trace.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { joinPath, makeDir, readText, writeText } from '../core/files.js';
 import { Trace, type ChainDraws, type DrawStats, type StatName } from './trace.js';
 import type { ParamInfo } from './types.js';
 
@@ -86,16 +85,17 @@ function stanColumns(params: readonly ParamInfo[]): { names: string[]; source: n
   return { names, source };
 }
 
-/** Writes one CmdStan-format CSV per chain into `dir` (created if missing) and returns their paths. */
-export function writeCmdStanCsv(trace: Trace, dir: string, options: CmdStanCsvOptions = {}): string[] {
-  const prefix = options.prefix ?? 'output';
+/**
+ * The CmdStan-format CSV text of each chain (what `writeCmdStanCsv` writes, one string per
+ * chain); works without a file system, e.g. to offer draws for download in a browser.
+ */
+export function cmdStanCsvTexts(trace: Trace, options: Omit<CmdStanCsvOptions, 'prefix'> = {}): string[] {
   const model = options.model ?? (typeof trace.meta.model === 'string' ? trace.meta.model : 'hbnn_model');
   const metric = options.metric ?? (trace.meta.metric === 'dense_e' ? 'dense_e' : 'diag_e');
   const statColumns = CMDSTAN_STAT_COLUMNS.filter(([, key]) => trace.chainDraws.every((c) => c.stats[key] !== undefined));
   const columns = stanColumns(trace.params);
   const header = [...statColumns.map(([col]) => col), ...columns.names].join(',');
   const saveWarmup = trace.chainDraws.every((c) => c.warmup !== undefined);
-  mkdirSync(dir, { recursive: true });
 
   return trace.chainDraws.map((chain, c) => {
     const numWarmup = chain.warmup ? chain.warmup.stats.lp.length : Number(trace.meta.tune ?? trace.meta.numWarmup ?? 0);
@@ -120,8 +120,18 @@ export function writeCmdStanCsv(trace: Trace, dir: string, options: CmdStanCsvOp
     lines.push(...adaptationBlock(chain, metric));
     lines.push(...rows(chain.values, chain.stats, trace.width, statColumns, columns.source));
     lines.push(...timingFooter(trace.meta));
-    const path = join(dir, `${prefix}_${c + 1}.csv`);
-    writeFileSync(path, lines.join('\n') + '\n');
+    return lines.join('\n') + '\n';
+  });
+}
+
+/** Writes one CmdStan-format CSV per chain into `dir` (created if missing) and returns their paths. */
+export function writeCmdStanCsv(trace: Trace, dir: string, options: CmdStanCsvOptions = {}): string[] {
+  const prefix = options.prefix ?? 'output';
+  const texts = cmdStanCsvTexts(trace, options);
+  makeDir(dir);
+  return texts.map((text, c) => {
+    const path = joinPath(dir, `${prefix}_${c + 1}.csv`);
+    writeText(path, text);
     return path;
   });
 }
@@ -181,7 +191,7 @@ interface ParsedCsv {
 }
 
 function parseCmdStanCsv(path: string): ParsedCsv {
-  const lines = readFileSync(path, 'utf8').split(/\r?\n/);
+  const lines = readText(path).split(/\r?\n/);
   const out: ParsedCsv = { columns: [], rows: [], numWarmup: 0, saveWarmup: false, thin: 1, adaptation: {} };
   const setting = (line: string, key: string) => {
     const m = line.match(new RegExp(`^#\\s*${key} = ([^(]*)`));

@@ -4,7 +4,7 @@
  * when present, and `meta`. Numbers are written in shortest round-trip form; NaN and ±Infinity,
  * which JSON lacks, as the strings "NaN", "Infinity", "-Infinity".
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readText, writeText } from '../core/files.js';
 import { STAT_NAMES, Trace, type ChainDraws, type DrawStats } from './trace.js';
 
 /** Identifies the file format; bump `TRACE_JSON_VERSION` when the layout changes. */
@@ -115,14 +115,14 @@ function metaReplacer(_key: string, value: unknown): unknown {
 
 /** Writes the trace to `path` as JSON. */
 export function writeTraceJson(trace: Trace, path: string): void {
-  writeFileSync(path, JSON.stringify(traceToJson(trace), metaReplacer));
+  writeText(path, JSON.stringify(traceToJson(trace), metaReplacer));
 }
 
 /** Reads a trace written by `writeTraceJson`. */
 export function readTraceJson(path: string): Trace {
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    data = JSON.parse(readText(path));
   } catch (e) {
     throw new Error(`readTraceJson: ${path} is not valid JSON (${(e as Error).message})`);
   }

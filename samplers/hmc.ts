@@ -7,6 +7,7 @@ import type { Rng } from '../core/rng.js';
 import type { LogDensity, Sampler, SamplerInfo, SamplerParams, SamplerState } from './types.js';
 import { checkStepSize, evaluateAt, hamiltonian, leapfrog, type Integrator, type PhasePoint } from './integrator.js';
 import { euclideanMetric, identityInverseMassMatrix, type MetricKind } from './metric.js';
+import * as libm from '../core/libm.js';
 
 export interface HmcOptions {
   /** Leapfrog steps per transition; when absent, ⌊integrationTime / stepSize⌋ (at least 1). */
@@ -69,7 +70,7 @@ export function hmc(options: HmcOptions = {}): HmcSampler {
     let z = start;
     for (let i = 0; i < steps; i++) z = integrator(target, metric, z, stepSize);
     const h = hamiltonian(metric, z);
-    const acceptProb = Math.exp(h0 - h);
+    const acceptProb = libm.exp(h0 - h);
     const isAccepted = rng.uniform() < acceptProb;
     const end = isAccepted ? z : start;
     const next: HmcState = { position: end.position, logDensity: end.logDensity, logDensityGrad: end.logDensityGrad };

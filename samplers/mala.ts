@@ -12,6 +12,7 @@ import type { Rng } from '../core/rng.js';
 import type { LogDensity, Sampler, SamplerInfo, SamplerParams, SamplerState } from './types.js';
 import { checkStepSize, evaluate, evaluateAt } from './integrator.js';
 import type { SamplerSpec } from './hmc.js';
+import * as libm from '../core/libm.js';
 
 export type MalaState = SamplerState;
 
@@ -57,10 +58,10 @@ export function mala(): Sampler<MalaState, MalaInfo, MalaParams> & { readonly sp
     const proposal: MalaState = { position, logDensity, logDensityGrad };
     let logRatio = logDensity - state.logDensity + logProposal(state.position, proposal, stepSize, inv) - logProposal(position, state, stepSize, inv);
     if (Number.isNaN(logRatio)) logRatio = -Infinity;
-    const isAccepted = Math.log(rng.uniform()) < logRatio;
+    const isAccepted = libm.log(rng.uniform()) < logRatio;
     return [
       isAccepted ? proposal : state,
-      { acceptanceRate: Math.min(1, Math.exp(logRatio)), isDivergent: false, isAccepted, numIntegrationSteps: 1 },
+      { acceptanceRate: Math.min(1, libm.exp(logRatio)), isDivergent: false, isAccepted, numIntegrationSteps: 1 },
     ];
   };
   return {

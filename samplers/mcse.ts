@@ -4,6 +4,7 @@
  */
 import { checkChains, concatChains } from './rank_normalize.js';
 import { essMean, essQuantile, sampleVariance } from './ess.js';
+import * as libm from '../core/libm.js';
 
 /** MCSE of the posterior mean: sd(x) / sqrt(essMean), with sd over all draws (posterior::mcse_mean). */
 export function mcseMean(chains: readonly Float64Array[]): number {
@@ -22,12 +23,12 @@ export function mcseSd(chains: readonly Float64Array[]): number {
   let mean = 0;
   for (const v of pooled) mean += v;
   mean /= pooled.length;
-  const squared = chains.map((c) => c.map((v) => (v - mean) ** 2));
+  const squared = chains.map((c) => c.map((v) => (v - mean) * (v - mean)));
   const ess = essMean(squared);
   let m2 = 0;
   let m4 = 0;
   for (const v of pooled) {
-    const d2 = (v - mean) ** 2;
+    const d2 = (v - mean) * (v - mean);
     m2 += d2;
     m4 += d2 * d2;
   }
@@ -66,12 +67,12 @@ const LANCZOS = [
 
 /** log Γ(x) for x > 0. */
 export function logGamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x); // reflection
+  if (x < 0.5) return libm.log(Math.PI / libm.sin(Math.PI * x)) - logGamma(1 - x); // reflection
   const z = x - 1;
   let sum = LANCZOS[0];
   for (let i = 1; i < LANCZOS.length; i++) sum += LANCZOS[i] / (z + i);
   const t = z + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+  return 0.5 * libm.log(2 * Math.PI) + (z + 0.5) * libm.log(t) - t + libm.log(sum);
 }
 
 /** Continued fraction for the incomplete beta by the modified Lentz method (Numerical Recipes §6.4). */
@@ -108,10 +109,10 @@ function betaContinuedFraction(a: number, b: number, x: number): number {
 export function betaCdf(x: number, a: number, b: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  const logFront = logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x);
+  const logFront = logGamma(a + b) - logGamma(a) - logGamma(b) + a * libm.log(x) + b * libm.log1p(-x);
   // The continued fraction converges fast for x below the mean; use the symmetry above it.
-  if (x < (a + 1) / (a + b + 2)) return (Math.exp(logFront) * betaContinuedFraction(a, b, x)) / a;
-  return 1 - (Math.exp(logFront) * betaContinuedFraction(b, a, 1 - x)) / b;
+  if (x < (a + 1) / (a + b + 2)) return (libm.exp(logFront) * betaContinuedFraction(a, b, x)) / a;
+  return 1 - (libm.exp(logFront) * betaContinuedFraction(b, a, 1 - x)) / b;
 }
 
 /** The Beta(a, b) quantile at p, by bisection on betaCdf to double precision. */

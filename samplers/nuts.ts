@@ -16,6 +16,7 @@ import type { LogDensity, Sampler, SamplerInfo, SamplerParams, SamplerState } fr
 import { checkStepSize, evaluateAt, hamiltonian, leapfrog, type Integrator, type PhasePoint } from './integrator.js';
 import { euclideanMetric, identityInverseMassMatrix, type EuclideanMetric, type MetricKind } from './metric.js';
 import type { SamplerSpec } from './hmc.js';
+import * as libm from '../core/libm.js';
 
 export interface NutsOptions {
   /** Largest tree depth (at most 2^maxTreeDepth - 1 leapfrog steps); 10 as in Stan. */
@@ -94,7 +95,7 @@ export function logSumExp(a: number, b: number): number {
   if (a === -Infinity) return b;
   if (b === -Infinity) return a;
   const m = Math.max(a, b);
-  return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
+  return m + libm.log(libm.exp(a - m) + libm.exp(b - m));
 }
 
 function added(a: Float64Array, b: Float64Array): Float64Array {
@@ -115,7 +116,7 @@ export function buildTree(ctx: TreeContext, start: PhasePoint, depth: number, di
     const h = hamiltonian(ctx.metric, z);
     if (h - ctx.initialEnergy > ctx.maxEnergyError) ctx.isDivergent = true;
     const logWeight = ctx.initialEnergy - h;
-    ctx.sumAcceptProb += logWeight > 0 ? 1 : Math.exp(logWeight);
+    ctx.sumAcceptProb += logWeight > 0 ? 1 : libm.exp(logWeight);
     const velocity = ctx.metric.velocity(z.momentum, new Float64Array(z.momentum.length));
     return {
       valid: !ctx.isDivergent,
@@ -137,7 +138,7 @@ export function buildTree(ctx: TreeContext, start: PhasePoint, depth: number, di
   // Uniform multinomial choice between the halves, by their summed weights.
   const logSumWeight = logSumExp(init.logSumWeight, final.logSumWeight);
   let proposal = init.proposal;
-  if (final.logSumWeight > logSumWeight || ctx.rng.uniform() < Math.exp(final.logSumWeight - logSumWeight)) {
+  if (final.logSumWeight > logSumWeight || ctx.rng.uniform() < libm.exp(final.logSumWeight - logSumWeight)) {
     proposal = final.proposal;
   }
   const rho = added(init.rho, final.rho);
@@ -216,7 +217,7 @@ export function nuts(options: NutsOptions = {}): NutsSampler {
       if (!subtree.valid) break;
       depth += 1;
       // Biased progressive sampling: prefer the new subtree when it outweighs the old trajectory.
-      if (subtree.logSumWeight > logSumWeight || rng.uniform() < Math.exp(subtree.logSumWeight - logSumWeight)) {
+      if (subtree.logSumWeight > logSumWeight || rng.uniform() < libm.exp(subtree.logSumWeight - logSumWeight)) {
         sample = subtree.proposal;
       }
       logSumWeight = logSumExp(logSumWeight, subtree.logSumWeight);

@@ -1,22 +1,17 @@
 /**
- * Progress of running chains: a cli-progress multibar on a terminal (one bar per chain with
- * iterations, draws per second and divergences so far), nothing otherwise.
+ * Progress of running chains in a terminal, Node's side of a two-file adapter (the browser build
+ * uses progress.browser.ts, where pages draw their own progress from `onProgress`): a cli-progress
+ * multibar (one bar per chain with iterations, draws per second and divergences so far), shown
+ * only when asked for and stderr is a terminal.
  */
 import cliProgress from 'cli-progress';
+import { silentProgress, type ProgressReporter } from './chain_progress.js';
 
-export interface ProgressReporter {
-  /** `iteration` counts warmup and sampling iterations done by `chain`. */
-  update(chain: number, iteration: number, divergences: number): void;
-  /** Marks a chain as failed (its bar shows the reason). */
-  fail(chain: number, reason: string): void;
-  stop(): void;
-}
-
-const silent: ProgressReporter = { update() {}, fail() {}, stop() {} };
+export type { ProgressReporter } from './chain_progress.js';
 
 /** A reporter for `chains` chains of `tune + draws` iterations; silent unless `enabled` and stderr is a TTY. */
 export function createProgress(enabled: boolean | undefined, chains: readonly number[], tune: number, draws: number): ProgressReporter {
-  if (enabled === false || !process.stderr.isTTY) return silent;
+  if (enabled === false || !process.stderr.isTTY) return silentProgress;
   const total = tune + draws;
   const multibar = new cliProgress.MultiBar(
     {
@@ -31,7 +26,7 @@ export function createProgress(enabled: boolean | undefined, chains: readonly nu
   const start = Date.now();
   const bars = new Map(chains.map((c) => [c, multibar.create(total, 0, { chain: c, phase: 'warmup', speed: '0', divergences: 0, note: '' })]));
   return {
-    update(chain, iteration, divergences) {
+    update({ chain, iteration, divergences }) {
       const seconds = (Date.now() - start) / 1000;
       bars.get(chain)?.update(iteration, {
         phase: iteration < tune ? 'warmup' : 'sampling',

@@ -5,6 +5,7 @@
  *
  * Chains are `Float64Array[]`, one array per chain, all the same length.
  */
+import * as libm from '../core/libm.js';
 
 /** Blom's fractional offset c in (r - c) / (S - 2c + 1); 3/8 as in posterior::z_scale. */
 export const BLOM_OFFSET = 3 / 8;
@@ -61,7 +62,7 @@ export function inverseNormalCdf(p: number): number {
     );
   }
   // Tails: a rational function in sqrt(-log(min(p, 1-p))).
-  let r = Math.sqrt(-Math.log(q < 0 ? p : 1 - p));
+  let r = Math.sqrt(-libm.log(q < 0 ? p : 1 - p));
   let value: number;
   if (r <= 5) {
     r -= 1.6;

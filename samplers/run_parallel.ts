@@ -1,27 +1,31 @@
 /**
- * Chains in worker threads: each chain is a task posted to a pooled worker (worker_pool.ts),
- * which rebuilds the target from `workerTarget` and runs a `ChainRunner` (worker.ts).
+ * Chains in workers: each chain is a task posted to a pooled worker (worker_pool.ts: Node worker
+ * threads; worker_pool.browser.ts: Web Workers), which rebuilds the target from `workerTarget`
+ * and runs a `ChainRunner` (worker_loop.ts).
  */
-import type { Worker } from 'node:worker_threads';
 import { sharedWorkerPool } from './worker_pool.js';
 import type { SamplerSpec } from './hmc.js';
 import type { ChainResult, ChainTask, RunOutcome } from './chain_runner.js';
-import type { ProgressReporter } from './progress.js';
+import type { ChainProgress, ProgressReporter } from './chain_progress.js';
+import type { RunControl } from './run_control.js';
 
-/** How a worker thread rebuilds the target: `(await import(module))[exportName](args, { chain })`. */
+/** How a worker rebuilds the target: `(await import(module))[exportName](args, { chain })`. */
 export interface WorkerTargetSpec {
-  /** Absolute path or URL (file:, data:) of an ES module. */
+  /** Absolute path or URL (file:, data:; http(s): in a browser) of an ES module. */
   module: string;
   exportName: string;
   /** Structured-cloneable argument for the factory. */
   args?: unknown;
 }
 
-/** Messages between the main thread and `worker.ts`. */
+/** Messages from a worker to the host. */
 export type WorkerMessage =
-  | { type: 'progress'; chain: number; iteration: number; divergences: number }
+  | { type: 'progress'; progress: ChainProgress }
   | { type: 'done'; result: ChainResult; width: number }
   | { type: 'error'; chain: number; error: string };
+
+/** Messages from the host to a worker. */
+export type HostMessage = { type: 'run'; data: WorkerData; paused: boolean } | { type: 'abort' } | { type: 'pause' } | { type: 'resume' };
 
 export interface WorkerData {
   task: ChainTask;
@@ -29,28 +33,57 @@ export interface WorkerData {
   samplerSpec: SamplerSpec;
 }
 
-export async function runParallel(tasks: ChainTask[], workerTarget: WorkerTargetSpec, samplerSpec: SamplerSpec, progress: ProgressReporter, signal?: AbortSignal): Promise<RunOutcome> {
-  const pool = sharedWorkerPool();
+/** The host's end of one pooled worker, whichever kind of worker it is. */
+export interface ChainWorker {
+  post(message: HostMessage): void;
+  /** Routes the worker's messages, errors and exit to `handlers` until the returned function is called. */
+  listen(handlers: { message(m: WorkerMessage): void; error(e: unknown): void; exit(code: number): void }): () => void;
+}
+
+export interface ChainWorkerPool {
+  readonly maxWorkers: number;
+  acquire(): Promise<ChainWorker>;
+  /** Hand a healthy worker back after its task. */
+  release(worker: ChainWorker): void;
+  /** Drop a worker that failed. */
+  discard(worker: ChainWorker): void;
+  /** Terminate the idle workers. */
+  close(): void;
+}
+
+export async function runParallel(
+  tasks: ChainTask[],
+  workerTarget: WorkerTargetSpec,
+  samplerSpec: SamplerSpec,
+  progress: ProgressReporter,
+  signal?: AbortSignal,
+  control?: RunControl,
+  pool: ChainWorkerPool = sharedWorkerPool(),
+): Promise<RunOutcome> {
   const results: ChainResult[] = [];
   const failed: RunOutcome['failed'] = [];
   const queue = [...tasks];
-  const running = new Set<Worker>();
+  const running = new Set<ChainWorker>();
   let interrupted = signal?.aborted ?? false;
   const onAbort = () => {
     interrupted = true;
-    for (const w of running) w.postMessage({ type: 'abort' });
+    for (const w of running) w.post({ type: 'abort' });
   };
   signal?.addEventListener('abort', onAbort);
+  const unsubscribe = control?.subscribe((paused) => {
+    for (const w of running) w.post({ type: paused ? 'pause' : 'resume' });
+  });
 
   const runOne = async (task: ChainTask): Promise<void> => {
     const worker = await pool.acquire();
     running.add(worker);
     await new Promise<void>((resolve) => {
       let settled = false;
+      let finished = false;
       const finish = (healthy: boolean) => {
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
+        if (finished) return;
+        finished = true;
+        stopListening();
         running.delete(worker);
         if (healthy) pool.release(worker);
         else pool.discard(worker);
@@ -62,28 +95,26 @@ export async function runParallel(tasks: ChainTask[], workerTarget: WorkerTarget
         failed.push({ chain: task.chain, error });
         progress.fail(task.chain, error);
       };
-      const onMessage = (m: WorkerMessage) => {
-        if (m.type === 'progress') progress.update(m.chain, m.iteration, m.divergences);
-        else if (m.type === 'error') {
-          fail(m.error);
-          finish(true); // the chain failed (e.g. its model factory threw); the worker is fine
-        } else if (m.type === 'done' && !settled) {
-          settled = true;
-          results.push(m.result);
-          finish(true);
-        }
-      };
-      const onError = (e: unknown) => fail(e instanceof Error ? e.message : String(e));
-      const onExit = (code: number) => {
-        fail(`worker exited with code ${code} before finishing`);
-        finish(false);
-      };
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
-      const data: WorkerData = { task, workerTarget, samplerSpec };
-      worker.postMessage({ type: 'run', data });
-      if (interrupted) worker.postMessage({ type: 'abort' });
+      const stopListening = worker.listen({
+        message(m) {
+          if (m.type === 'progress') progress.update(m.progress);
+          else if (m.type === 'error') {
+            fail(m.error);
+            finish(true); // the chain failed (e.g. its model factory threw); the worker is fine
+          } else if (m.type === 'done' && !settled) {
+            settled = true;
+            results.push(m.result);
+            finish(true);
+          }
+        },
+        error: (e) => fail(e instanceof Error ? e.message : String(e)),
+        exit(code) {
+          fail(`worker exited with code ${code} before finishing`);
+          finish(false);
+        },
+      });
+      worker.post({ type: 'run', data: { task, workerTarget, samplerSpec }, paused: control?.paused ?? false });
+      if (interrupted) worker.post({ type: 'abort' });
     });
   };
 
@@ -95,8 +126,8 @@ export async function runParallel(tasks: ChainTask[], workerTarget: WorkerTarget
     await Promise.all(Array.from({ length: lanes }, lane));
   } finally {
     signal?.removeEventListener('abort', onAbort);
+    unsubscribe?.();
   }
   results.sort((a, b) => a.chain - b.chain);
   return { results, failed: failed.sort((a, b) => a.chain - b.chain), interrupted };
 }
-

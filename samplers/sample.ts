@@ -6,12 +6,14 @@
  * `Rng.fromSeed(seed).stream(c)`, so a seed gives the same draws whether chains run in
  * sequence (interleaved, one iteration per chain at a time) or in worker threads.
  */
-import { randomInt } from 'node:crypto';
+import { randomSeed } from '../core/runtime.js';
 import { Rng } from '../core/rng.js';
 import type { LogDensity, PosteriorTarget } from './types.js';
 import { Trace, type DrawStats } from './trace.js';
 import type { WindowScheduleOptions } from './window_schedule.js';
 import { createProgress } from './progress.js';
+import { combineProgress, type ChainProgress, type ProgressReporter } from './chain_progress.js';
+import type { RunControl } from './run_control.js';
 import { hmc, type SamplerSpec } from './hmc.js';
 import { nuts } from './nuts.js';
 import { mala } from './mala.js';
@@ -57,7 +59,16 @@ export interface SampleOptions {
   inverseMassMatrix?: Float64Array | readonly number[];
   /** Warmup window sizes (Stan's init_buffer / term_buffer / window). */
   windows?: WindowScheduleOptions;
+  /** Stops the run early; the Trace then holds the draws made so far (`meta.interrupted`). */
   signal?: AbortSignal;
+  /** Pause and resume the chains (a RunControl); a paused run goes on with the same draws. */
+  control?: RunControl;
+  /**
+   * Called about every 100 ms per chain (and at the end, and when paused) with its progress and
+   * the post-warmup draws made since its previous report: live plots, or keeping draws outside
+   * the Trace.
+   */
+  onProgress?: (progress: ChainProgress) => void;
   adviInit?: AdviInit;
   workerTarget?: WorkerTargetSpec;
 }
@@ -96,14 +107,14 @@ export async function sample(target: PosteriorTarget, options: SampleOptions = {
   if (!target || typeof target.logDensityAndGrad !== 'function' || !Number.isInteger(target.dim) || target.dim < 1) {
     throw new Error('sample: target must have an integer dim >= 1 and logDensityAndGrad(x, gradOut)');
   }
-  const known = new Set(['sampler', 'chains', 'draws', 'tune', 'seed', 'init', 'initRadius', 'parallel', 'progress', 'checkpoint', 'targetAccept', 'keepWarmup', 'adaptMassMatrix', 'dense', 'stepSize', 'inverseMassMatrix', 'windows', 'signal', 'adviInit', 'workerTarget']);
+  const known = new Set(['sampler', 'chains', 'draws', 'tune', 'seed', 'init', 'initRadius', 'parallel', 'progress', 'checkpoint', 'targetAccept', 'keepWarmup', 'adaptMassMatrix', 'dense', 'stepSize', 'inverseMassMatrix', 'windows', 'signal', 'control', 'onProgress', 'adviInit', 'workerTarget']);
   for (const k of Object.keys(options)) if (!known.has(k)) throw new Error(`sample: unknown option '${k}'`);
   const dim = target.dim;
   const sampler = resolveSampler(options.sampler);
   const chains = checkInteger('chains', options.chains ?? 4, 1);
   const draws = checkInteger('draws', options.draws ?? 1000, 1);
   const tune = checkInteger('tune', options.tune ?? 1000, 0);
-  const seed = options.seed ?? randomInt(0, 2 ** 31);
+  const seed = options.seed ?? randomSeed();
   if (!Number.isInteger(seed)) throw new Error(`sample: seed must be an integer, got ${seed}`);
   const targetAccept = options.targetAccept ?? 0.8; // 0.8 as in Stan
   if (typeof targetAccept !== 'number' || !(targetAccept > 0 && targetAccept < 1)) throw new Error(`sample: targetAccept must be in (0, 1), got ${targetAccept}`);
@@ -120,6 +131,9 @@ export async function sample(target: PosteriorTarget, options: SampleOptions = {
   }
   if (options.checkpoint !== undefined && typeof options.checkpoint?.dir !== 'string') throw new Error('sample: checkpoint must be { dir: string }');
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new Error('sample: signal must be an AbortSignal');
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new Error(`sample: onProgress must be a function, got ${String(options.onProgress)}`);
+  const control = options.control;
+  if (control !== undefined && (typeof control?.subscribe !== 'function' || typeof control.paused !== 'boolean')) throw new Error('sample: control must be a RunControl');
 
   // Initial points, one per chain (undefined: jitter).
   const init = options.init ?? 'jitter';
@@ -162,9 +176,13 @@ export async function sample(target: PosteriorTarget, options: SampleOptions = {
     inverseMassMatrix,
     dense: options.dense ?? false,
     checkpointDir: options.checkpoint?.dir,
+    streamDraws: options.onProgress !== undefined,
   }));
 
-  const progress = createProgress(options.progress, tasks.map((t) => t.chain), tune, draws);
+  const reporters: ProgressReporter[] = [createProgress(options.progress, tasks.map((t) => t.chain), tune, draws)];
+  const onProgress = options.onProgress;
+  if (onProgress) reporters.push({ update: (p) => onProgress(p), fail() {}, stop() {} });
+  const progress = combineProgress(...reporters);
   const started = performance.now();
   let outcome: RunOutcome;
   try {
@@ -173,9 +191,9 @@ export async function sample(target: PosteriorTarget, options: SampleOptions = {
       const spec = (sampler as { spec?: SamplerSpec }).spec;
       // A spec only counts when it still describes this sampler (not a modified copy of a built-in).
       if (!spec || spec.kind !== sampler.name) throw new Error(`sample: parallel: true runs built-in samplers only (nuts, hmc, mala without a custom integrator); sampler '${sampler.name}' must run with parallel: false`);
-      outcome = await runParallel(tasks, options.workerTarget, spec, progress, options.signal);
+      outcome = await runParallel(tasks, options.workerTarget, spec, progress, options.signal, control);
     } else {
-      outcome = await runSequential(tasks, target, sampler, progress, options.signal);
+      outcome = await runSequential(tasks, target, sampler, progress, options.signal, control);
     }
   } finally {
     progress.stop();

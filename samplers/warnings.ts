@@ -35,8 +35,8 @@ export function ebfmi(energy: Float64Array): number {
   let num = 0;
   let den = 0;
   for (let i = 0; i < n; i++) {
-    if (i > 0) num += (energy[i] - energy[i - 1]) ** 2;
-    den += (energy[i] - mean) ** 2;
+    if (i > 0) num += (energy[i] - energy[i - 1]) * (energy[i] - energy[i - 1]);
+    den += (energy[i] - mean) * (energy[i] - mean);
   }
   return den === 0 ? NaN : num / den;
 }

@@ -19,6 +19,7 @@ import {
 } from './dual_averaging.js';
 import { windowSchedule, type WindowSchedule, type WindowScheduleOptions } from './window_schedule.js';
 import { regularizedInverseMassMatrix, welfordAdd, welfordInit, welfordRestart, type WelfordEstimator } from './mass_matrix.js';
+import * as libm from '../core/libm.js';
 
 export interface AdaptedParams extends SamplerParams {
   stepSize: number;
@@ -120,7 +121,7 @@ export function windowAdaptation(options: WindowAdaptationOptions): WindowAdapta
 }
 
 /** log 0.8: the one-step acceptance Stan's heuristic aims to straddle. */
-const LOG_HEURISTIC_ACCEPT = Math.log(0.8);
+const LOG_HEURISTIC_ACCEPT = libm.log(0.8);
 
 /**
  * Stan's `init_stepsize`: from a fresh momentum, one leapfrog step of size ε; double ε while the

@@ -137,6 +137,29 @@ test('gpu backend: chunking — tiles of batch entries, rows and columns reassem
   t.end();
 });
 
+test('gpu backend: planChunks keeps both output sides within a GL texture', (t) => {
+  // The study's prediction block that Chromium's software GL refused: 40 draws × 2304 grid
+  // points × 5 hidden units, with an 8192-texel texture limit.
+  const cases: [BatchedMatmulSpec, number, number][] = [
+    [{ batch: 40, n: 2304, k: 2, m: 5 }, MAX_CELLS_PER_CALL, 8192],
+    [{ batch: 10000, n: 3, k: 4, m: 2 }, MAX_CELLS_PER_CALL, 4096],
+    [{ batch: 3, n: 50, k: 7, m: 60 }, 1000, 64],
+    [{ batch: 2, n: 9, k: 6, m: 11, transA: true }, 25, 5],
+  ];
+  for (const [spec, limit, side] of cases) {
+    const chunks = planChunks(spec, limit, side);
+    const covered = new Uint8Array(spec.batch * spec.n * spec.m);
+    for (const c of chunks) {
+      t.ok(c.nr * c.nc <= side && c.nb <= side, `chunk ${JSON.stringify(c)}: output ${c.nr * c.nc} × ${c.nb} within ${side}`);
+      t.ok(c.nb * c.nr * c.nc <= limit, 'and within the cell limit');
+      for (let b = c.b0; b < c.b0 + c.nb; b++) for (let i = c.i0; i < c.i0 + c.nr; i++) for (let j = c.j0; j < c.j0 + c.nc; j++) covered[(b * spec.n + i) * spec.m + j]++;
+    }
+    t.ok(covered.every((v) => v === 1), `${chunks.length} chunks cover the ${spec.batch}×${spec.n}×${spec.m} output exactly once`);
+  }
+  t.throws(() => planChunks({ batch: 1, n: 2, k: 2, m: 2 }, 100, 0), /maxSide must be >= 1, got 0/, 'a bad side is a clear error');
+  t.end();
+});
+
 test('gpu backend: one output just above 2^24 cells is split and correct', { skip: !gpuOk }, (t) => {
   const spec = { batch: 1, n: 4097, k: 2, m: 4096 }; // 16,781,312 cells = 2^24 + 4096
   t.ok(spec.n * spec.m > MAX_CELLS_PER_CALL, `${spec.n * spec.m} cells > 2^24`);

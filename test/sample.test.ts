@@ -1,4 +1,5 @@
 import test from 'tape';
+import { normal2 } from './targets.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,14 +8,6 @@ import { readCheckpoint } from '../samplers/checkpoint.js';
 import { mala } from '../samplers/mala.js';
 import type { LogDensity, PosteriorTarget, Sampler } from '../samplers/types.js';
 
-const normal2: LogDensity = {
-  dim: 2,
-  logDensityAndGrad(x, g) {
-    g[0] = -x[0];
-    g[1] = -x[1] / 4;
-    return -0.5 * x[0] * x[0] - (x[1] * x[1]) / 8;
-  },
-};
 
 // The same target as an ES module a worker can import (a data: URL needs no fixture file).
 const normal2Module = `data:text/javascript,${encodeURIComponent(`

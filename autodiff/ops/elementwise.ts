@@ -6,6 +6,7 @@
 import { broadcastIndexMap, broadcastShapes, shapeSize, shapesEqual } from '../../core/shape.js';
 import { accumulate, record, tracks } from '../tape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor.js';
+import * as libm from '../../core/libm.js';
 
 interface Broadcast {
   a: Tensor;
@@ -94,19 +95,19 @@ export function div(x: TensorLike, y: TensorLike): Tensor {
 export function pow(x: TensorLike, y: TensorLike): Tensor {
   const { a, b, shape, ia, ib, n } = broadcastPair('pow', x, y);
   const ad = a.data, bd = b.data, out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.pow(ad[ia ? ia[i] : i], bd[ib ? ib[i] : i]);
+  for (let i = 0; i < n; i++) out[i] = libm.pow(ad[ia ? ia[i] : i], bd[ib ? ib[i] : i]);
   return record(new Tensor(out, shape), [a, b], (g) => {
     if (tracks(a)) {
       const ga = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         const e = bd[ib ? ib[i] : i];
-        ga[i] = e === 0 ? 0 : g[i] * e * Math.pow(ad[ia ? ia[i] : i], e - 1);
+        ga[i] = e === 0 ? 0 : g[i] * e * libm.pow(ad[ia ? ia[i] : i], e - 1);
       }
       accumulate(a, ga, shape, 'pow', true);
     }
     if (tracks(b)) {
       const gb = new Float64Array(n);
-      for (let i = 0; i < n; i++) gb[i] = out[i] === 0 ? 0 : g[i] * out[i] * Math.log(ad[ia ? ia[i] : i]);
+      for (let i = 0; i < n; i++) gb[i] = out[i] === 0 ? 0 : g[i] * out[i] * libm.log(ad[ia ? ia[i] : i]);
       accumulate(b, gb, shape, 'pow', true);
     }
   });

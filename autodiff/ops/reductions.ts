@@ -5,6 +5,7 @@
 import { normalizeAxis, shapeSize } from '../../core/shape.js';
 import { accumulate, record, tracks } from '../tape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor.js';
+import * as libm from '../../core/libm.js';
 
 interface AxisView {
   outer: number;
@@ -74,8 +75,8 @@ export function logSumExp(input: TensorLike, axis?: number, keepDims = false): T
         continue;
       }
       let s = 0;
-      for (let k = 0; k < n; k++) s += Math.exp(xd[(o * n + k) * inner + i] - m);
-      out[o * inner + i] = m + Math.log(s);
+      for (let k = 0; k < n; k++) s += libm.exp(xd[(o * n + k) * inner + i] - m);
+      out[o * inner + i] = m + libm.log(s);
     }
   return record(new Tensor(out, outShape), [x], (g) => {
     if (!tracks(x)) return;
@@ -86,7 +87,7 @@ export function logSumExp(input: TensorLike, axis?: number, keepDims = false): T
         for (let i = 0; i < inner; i++) {
           const j = (o * n + k) * inner + i;
           const lse = out[o * inner + i];
-          gx[j] = lse === -Infinity ? 0 : g[o * inner + i] * Math.exp(xd[j] - lse);
+          gx[j] = lse === -Infinity ? 0 : g[o * inner + i] * libm.exp(xd[j] - lse);
         }
     accumulate(x, gx, x.shape, 'logSumExp', true);
   });

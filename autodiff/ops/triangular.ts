@@ -8,6 +8,7 @@ import { solveLower, solveLowerTransposed } from '../../core/linalg.js';
 import { shapeToString } from '../../core/shape.js';
 import { accumulate, record, tracks } from '../tape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor.js';
+import * as libm from '../../core/libm.js';
 
 function checkSquare(l: Tensor, op: string): number {
   if (l.rank !== 2 || l.shape[0] !== l.shape[1]) throw new Error(`${op}: L must be a square matrix [k,k], got shape ${shapeToString(l.shape)}`);
@@ -56,7 +57,7 @@ export function logDetTriangular(lInput: TensorLike): Tensor {
   const l = asTensor(lInput, 'logDetTriangular');
   const k = checkSquare(l, 'logDetTriangular');
   let s = 0;
-  for (let i = 0; i < k; i++) s += Math.log(Math.abs(l.data[i * k + i]));
+  for (let i = 0; i < k; i++) s += libm.log(Math.abs(l.data[i * k + i]));
   return record(new Tensor(new Float64Array([s]), []), [l], (g) => {
     if (!tracks(l)) return;
     const gl = new Float64Array(k * k);

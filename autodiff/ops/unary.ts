@@ -4,6 +4,7 @@
  */
 import { accumulate, record, tracks } from '../tape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor.js';
+import * as libm from '../../core/libm.js';
 
 /**
  * Shared wrapper: `forward` fills `out` from `x`; `derivative` fills `dx` with ∂out/∂x given x and
@@ -32,33 +33,33 @@ export function neg(x: TensorLike): Tensor {
 }
 
 export function exp(x: TensorLike): Tensor {
-  return unary('exp', x, (a, o) => { for (let i = 0; i < a.length; i++) o[i] = Math.exp(a[i]); }, (_a, o, d) => d.set(o));
+  return unary('exp', x, (a, o) => { for (let i = 0; i < a.length; i++) o[i] = libm.exp(a[i]); }, (_a, o, d) => d.set(o));
 }
 
 export function log(x: TensorLike): Tensor {
-  return unary('log', x, (a, o) => { for (let i = 0; i < a.length; i++) o[i] = Math.log(a[i]); },
+  return unary('log', x, (a, o) => { for (let i = 0; i < a.length; i++) o[i] = libm.log(a[i]); },
     (a, _o, d) => { for (let i = 0; i < a.length; i++) d[i] = 1 / a[i]; });
 }
 
 export function log1p(x: TensorLike): Tensor {
-  return unary('log1p', x, (a, o) => { for (let i = 0; i < a.length; i++) o[i] = Math.log1p(a[i]); },
+  return unary('log1p', x, (a, o) => { for (let i = 0; i < a.length; i++) o[i] = libm.log1p(a[i]); },
     (a, _o, d) => { for (let i = 0; i < a.length; i++) d[i] = 1 / (1 + a[i]); });
 }
 
 export function expm1(x: TensorLike): Tensor {
-  return unary('expm1', x, (a, o) => { for (let i = 0; i < a.length; i++) o[i] = Math.expm1(a[i]); },
-    (a, _o, d) => { for (let i = 0; i < a.length; i++) d[i] = Math.exp(a[i]); });
+  return unary('expm1', x, (a, o) => { for (let i = 0; i < a.length; i++) o[i] = libm.expm1(a[i]); },
+    (a, _o, d) => { for (let i = 0; i < a.length; i++) d[i] = libm.exp(a[i]); });
 }
 
 export function tanh(x: TensorLike): Tensor {
-  return unary('tanh', x, (a, o) => { for (let i = 0; i < a.length; i++) o[i] = Math.tanh(a[i]); },
+  return unary('tanh', x, (a, o) => { for (let i = 0; i < a.length; i++) o[i] = libm.tanh(a[i]); },
     (_a, o, d) => { for (let i = 0; i < o.length; i++) d[i] = 1 - o[i] * o[i]; });
 }
 
 /** 1 / (1 + e^-x), evaluated without overflow for either sign. */
 export function sigmoidScalar(v: number): number {
-  if (v >= 0) return 1 / (1 + Math.exp(-v));
-  const e = Math.exp(v);
+  if (v >= 0) return 1 / (1 + libm.exp(-v));
+  const e = libm.exp(v);
   return e / (1 + e);
 }
 
@@ -69,7 +70,7 @@ export function sigmoid(x: TensorLike): Tensor {
 
 /** log(1 + e^x) = max(x, 0) + log1p(e^-|x|): fused for stability. */
 export function softplusScalar(v: number): number {
-  return Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
+  return Math.max(v, 0) + libm.log1p(libm.exp(-Math.abs(v)));
 }
 
 export function softplus(x: TensorLike): Tensor {

@@ -3,11 +3,11 @@
  * cannot receive a model object, so `sample(..., { parallel: true, workerTarget })` names one of
  * these exports and its arguments, and each worker calls it to build its own copy.
  */
-import { flatBnn, type BnnModel } from '../models/bnn.js';
-import { hierarchicalBnn } from '../models/hierarchical_bnn.js';
-import { informativeBnn } from '../models/informative_bnn.js';
-import type { LayerPrior } from '../models/group_prior.js';
-import type { StudyData } from '../models/data.js';
+import { flatBnn, type BnnModel } from './bnn.js';
+import { hierarchicalBnn } from './hierarchical_bnn.js';
+import { informativeBnn } from './informative_bnn.js';
+import type { LayerPrior } from './group_prior.js';
+import type { StudyData } from './data.js';
 
 export interface GroupArgs {
   X: number[][];
