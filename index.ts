@@ -12,6 +12,8 @@ export { prepareGpu, gpuStatus, type GpuStatus } from './core/gpu_kernels.js';
 export { batchedMatmulInto, type BatchedMatmulSpec } from './core/batched_matmul.js';
 export { mlpProbabilities } from './core/mlp_forward.js';
 export { lgamma, digamma } from './core/special.js';
+/** Engine-independent exp, log, tanh, …: use them in hand-written targets to get the same draws in Node and in browsers. */
+export * as libm from './core/libm.js';
 
 // autodiff
 export { Tensor, tensor, zeros, T, valueAndGrad, grad, gradcheck, type TensorLike, type GradcheckOptions, type GradcheckResult } from './autodiff/index.js';

@@ -2,7 +2,7 @@
  * Elementary functions that return the same bits in every JavaScript engine, so that one seed
  * gives the same draws in Node and in a browser. `Math.exp`, `Math.log`, `Math.sin`, … are only
  * required to be close: Node 20's V8 and Chromium 156's V8 disagree in the last bit for about 10%
- * of arguments of exp (measured in docs/playground.md), and a Hamiltonian trajectory turns one bit
+ * of arguments of exp (docs/architecture.md), and a Hamiltonian trajectory turns one bit
  * into a different draw within a few iterations. These are the stdlib-js ports of
  * FreeBSD's msun / Sun's fdlibm, made of IEEE arithmetic only, hence identical everywhere.
  *

@@ -1,7 +1,7 @@
 /**
  * One chain, step by step: `ChainRunner` initialises a chain, runs Stan's windowed warmup around
  * any Sampler, records draws (and checkpoints), and hands back a `ChainResult`; `runSequential`
- * advances several chains in lockstep in this thread. Used by `sample()` and by worker threads.
+ * advances several chains in lockstep in this thread. Used by `sample()` and by workers (worker_loop.ts).
  */
 import { Rng } from '../core/rng.js';
 import { sleep, yieldToEventLoop } from '../core/runtime.js';

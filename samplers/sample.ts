@@ -4,7 +4,8 @@
  *
  * Chain c draws all its randomness (jitter, momenta, accept tests) from
  * `Rng.fromSeed(seed).stream(c)`, so a seed gives the same draws whether chains run in
- * sequence (interleaved, one iteration per chain at a time) or in worker threads.
+ * sequence (interleaved, one iteration per chain at a time), in Node's worker threads or in a
+ * browser's Web Workers (core/libm.ts keeps the arithmetic the same in every engine).
  */
 import { randomSeed } from '../core/runtime.js';
 import { Rng } from '../core/rng.js';
