@@ -73,7 +73,7 @@ program
   .command('bench')
   .description('run the benchmarks (each against a baseline measured in the same run)')
   .option('--out <file>', 'also write the results as JSON')
-  .option('--only <names...>', 'run only these benchmarks (autodiff, batched-matmul, nuts, advi-init)')
+  .option('--only <names...>', 'run only these benchmarks (autodiff, batched-matmul, nuts, advi-init, playground)')
   .option('--quick', 'shorter runs', false)
   .action(async (o: { out?: string; only?: string[]; quick: boolean }) => {
     const { runBenchmarks } = await import('../bench/index.js');
