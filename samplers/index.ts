@@ -20,3 +20,4 @@ export * from './run_parallel.js';
 export * from './worker_pool.js';
 export * from './chain_worker_pool.js';
 export * from './sample.js';
+export * from './advi_in_worker.js';

@@ -8,8 +8,12 @@ import type { SamplerSpec } from './hmc.js';
 import type { ChainResult, ChainTask, RunOutcome } from './chain_runner.js';
 import type { ChainProgress, ProgressReporter } from './chain_progress.js';
 import type { RunControl } from './run_control.js';
+import type { AdviInitOptions } from './advi_init.js';
 
-/** How a worker rebuilds the target: `(await import(module))[exportName](args, { chain })`. */
+/**
+ * How a worker rebuilds the target: `(await import(module))[exportName](args, { chain, task })`,
+ * where `task` is 'chain', or 'advi' (with chain 0) when the worker fits the ADVI initialisation.
+ */
 export interface WorkerTargetSpec {
   /** Absolute path or URL (file:, data:; http(s): in a browser) of an ES module. */
   module: string;
@@ -22,10 +26,17 @@ export interface WorkerTargetSpec {
 export type WorkerMessage =
   | { type: 'progress'; progress: ChainProgress }
   | { type: 'done'; result: ChainResult; width: number }
-  | { type: 'error'; chain: number; error: string };
+  | { type: 'error'; chain: number; error: string }
+  | { type: 'advi-done'; position: Float64Array; inverseMassMatrix: Float64Array }
+  | { type: 'advi-error'; error: string };
 
 /** Messages from the host to a worker. */
-export type HostMessage = { type: 'run'; data: WorkerData; paused: boolean } | { type: 'abort' } | { type: 'pause' } | { type: 'resume' };
+export type HostMessage =
+  | { type: 'run'; data: WorkerData; paused: boolean }
+  | { type: 'advi'; workerTarget: WorkerTargetSpec; options: AdviInitOptions; seed: number }
+  | { type: 'abort' }
+  | { type: 'pause' }
+  | { type: 'resume' };
 
 export interface WorkerData {
   task: ChainTask;

@@ -21,6 +21,7 @@ import { mala } from './mala.js';
 import { runSequential, type AnySampler, type ChainResult, type ChainTask, type RunOutcome, traceLayout } from './chain_runner.js';
 import { runParallel, type WorkerTargetSpec } from './run_parallel.js';
 import { adviInitializer, type AdviInit } from './advi_init.js';
+import { adviInWorker } from './advi_in_worker.js';
 
 /** ADVI initialisation hook: a fitted mean and a diagonal inverse metric (the fitted variances). */
 export type { AdviInit } from './advi_init.js';
@@ -142,7 +143,9 @@ export async function sample(target: PosteriorTarget, options: SampleOptions = {
   if (init === 'advi+adapt_diag') {
     // As PyMC: fit mean-field ADVI, start each chain at its own draw from the fit (overdispersed
     // starts keep R-hat honest), and use the fitted variances as the initial diagonal metric.
-    const adviInit = options.adviInit ?? adviInitializer({ progress: options.progress ?? false });
+    // With workers, the fit runs in one of them too (the same fit, off the calling thread).
+    const inWorker = options.parallel === true && options.workerTarget !== undefined;
+    const adviInit = options.adviInit ?? (inWorker ? adviInWorker(options.workerTarget!) : adviInitializer({ progress: options.progress ?? false }));
     const fit = await adviInit(target, { seed, ...(options.signal ? { signal: options.signal } : {}) });
     const position = toPoint(fit.position, dim, 'adviInit position');
     if (!(fit.inverseMassMatrix instanceof Float64Array) || fit.inverseMassMatrix.length !== dim) {

@@ -5,11 +5,14 @@
  * the module cached by the host after the first import) and the sampler from its spec, runs one
  * chain, and posts progress and the result (buffers transferred, not copied). `{ type: 'abort' }`
  * stops the running chain early; `pause` / `resume` hold it between two iterations.
+ * `{ type: 'advi', … }` fits the mean-field ADVI that initialises the chains (advi_in_worker.ts),
+ * so that in a browser it too runs off the page's thread.
  */
 import { ChainRunner, samplerFromSpec, traceLayout } from './chain_runner.js';
 import type { ChainProgress } from './chain_progress.js';
 import { PAUSE_POLL_MS } from './run_control.js';
-import type { HostMessage, WorkerData, WorkerMessage } from './run_parallel.js';
+import type { HostMessage, WorkerData, WorkerMessage, WorkerTargetSpec } from './run_parallel.js';
+import { adviInitializer, type AdviInitOptions } from './advi_init.js';
 import type { PosteriorTarget } from './types.js';
 import { sleep, yieldToEventLoop } from '../core/runtime.js';
 
@@ -32,14 +35,30 @@ export function serveChains(endpoint: WorkerEndpoint, importModule: (module: str
   let paused = false;
 
   const postProgress = (p: ChainProgress) => endpoint.post({ type: 'progress', progress: p }, buffersOf(p.newDraws));
+  let adviAbort: AbortController | undefined;
+
+  async function buildTarget(workerTarget: WorkerTargetSpec, context: { chain: number; task: 'chain' | 'advi' }): Promise<PosteriorTarget> {
+    const mod = await importModule(workerTarget.module);
+    const factory = mod[workerTarget.exportName];
+    if (typeof factory !== 'function') throw new Error(`workerTarget: module '${workerTarget.module}' has no function export '${workerTarget.exportName}'`);
+    return (await factory(workerTarget.args, context)) as PosteriorTarget;
+  }
+
+  async function fitAdvi(workerTarget: WorkerTargetSpec, options: AdviInitOptions, seed: number): Promise<void> {
+    adviAbort = new AbortController();
+    try {
+      const target = await buildTarget(workerTarget, { chain: 0, task: 'advi' });
+      const { position, inverseMassMatrix } = await adviInitializer(options)(target, { seed, signal: adviAbort.signal });
+      endpoint.post({ type: 'advi-done', position, inverseMassMatrix }, [position.buffer as ArrayBuffer, inverseMassMatrix.buffer as ArrayBuffer]);
+    } catch (e) {
+      endpoint.post({ type: 'advi-error', error: e instanceof Error ? e.message : String(e) });
+    }
+  }
 
   async function run({ task, workerTarget, samplerSpec }: WorkerData): Promise<void> {
     let runner: ChainRunner | undefined;
     try {
-      const mod = await importModule(workerTarget.module);
-      const factory = mod[workerTarget.exportName];
-      if (typeof factory !== 'function') throw new Error(`workerTarget: module '${workerTarget.module}' has no function export '${workerTarget.exportName}'`);
-      const target = (await factory(workerTarget.args, { chain: task.chain })) as PosteriorTarget;
+      const target = await buildTarget(workerTarget, { chain: task.chain, task: 'chain' });
       runner = new ChainRunner(task, target, samplerFromSpec(samplerSpec));
       let last = performance.now();
       while (!runner.done && !aborted) {
@@ -62,7 +81,10 @@ export function serveChains(endpoint: WorkerEndpoint, importModule: (module: str
   }
 
   endpoint.onMessage((m) => {
-    if (m.type === 'abort') aborted = true;
+    if (m.type === 'abort') {
+      aborted = true;
+      adviAbort?.abort();
+    } else if (m.type === 'advi') void fitAdvi(m.workerTarget, m.options, m.seed);
     else if (m.type === 'pause') paused = true;
     else if (m.type === 'resume') paused = false;
     else if (m.type === 'run') {

@@ -113,6 +113,21 @@ test('playground e2e: a hierarchical fit, stopped and continued, equals Node bit
   t.end();
 });
 
+test('playground e2e: the informative-prior sequence (hierarchical, then one fit per group) equals Node too', { skip, timeout: 180_000 }, async (t) => {
+  const settings = { groups: 2, points: 15, noise: 0.3, seed: 5, model: 'informative', chains: 2, tune: 60, draws: 40, maxTreeDepth: 5 } as const;
+  const reference = await runPlayground(checkSettings(settings));
+  const page = await newPlaygroundPage(playground);
+  await fillSettings(page, settings);
+  await page.click('#run');
+  const r = await waitForResult(page, 'the end of the run', (x) => x.state === 'done', 150_000);
+  t.deepEqual(r.accuracy, accuracyRows(reference.accuracy), `accuracy equals Node's: ${JSON.stringify(r.accuracy)}`);
+  t.deepEqual(r.checksum, reference.checksum, `all three stages' draws equal Node's (${reference.checksum.draws} draws)`);
+  const stages = await page.$$eval('#stage-select option', (os) => os.map((o) => o.textContent));
+  t.deepEqual(stages, ['hierarchical, all 2 groups', 'informative, group 1 of 2', 'informative, group 2 of 2'], 'each stage offers its draws');
+  await page.close();
+  t.end();
+});
+
 test('playground e2e: a worker error is shown and the draws made so far stay downloadable', { skip, timeout: 120_000 }, async (t) => {
   const page = await newPlaygroundPage(playground, '?failAfter=1500');
   await fillSettings(page, { groups: 1, points: 20, model: 'flat', chains: 2, tune: 30, draws: 1000, maxTreeDepth: 4, seed: 2 });

@@ -68,6 +68,20 @@ test('sample: a failing worker is reported by chain; the others are kept', async
   t.end();
 });
 
+test("sample: with workers, 'advi+adapt_diag' fits ADVI in a worker, and the draws are the sequential run's", async (t) => {
+  const opts = { chains: 2, draws: 40, tune: 50, seed: 9, init: 'advi+adapt_diag' as const };
+  const seq = await sample(normal2, opts);
+  const par = await sample(normal2, { ...opts, parallel: true, workerTarget: { module: normal2Module, exportName: 'make' } });
+  t.deepEqual(Array.from(par.get('x').values), Array.from(seq.get('x').values), 'same draws as with the fit on this thread');
+  // A factory that fails for ADVI's build (chain 0, task 'advi') fails the run with its message.
+  const failing = sample(normal2, { ...opts, parallel: true, workerTarget: { module: normal2Module, exportName: 'make', args: { failChain: 0 } } });
+  await failing.then(
+    () => t.fail('a failing ADVI build was accepted'),
+    (e: Error) => t.match(e.message, /factory failed on purpose/, `the run fails with the worker's reason: ${e.message}`),
+  );
+  t.end();
+});
+
 test("sample: init 'advi+adapt_diag' fits ADVI, starts chains at distinct draws, and samples", async (t) => {
   const trace = await sample(normal2, { chains: 2, draws: 200, tune: 100, seed: 11, init: 'advi+adapt_diag', keepWarmup: true });
   const w0 = trace.chainDraws[0].warmup!.values, w1 = trace.chainDraws[1].warmup!.values;
