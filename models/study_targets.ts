@@ -28,3 +28,6 @@ export function buildInformative(args: GroupArgs & { prior: LayerPrior[] }): Bnn
 
 /** This module's URL, for `workerTarget.module`. */
 export const STUDY_TARGETS_MODULE = import.meta.url;
+
+/** The factories by export name, for code that picks one by the name it sends to a worker. */
+export const STUDY_FACTORIES: Readonly<Record<string, (args: never) => BnnModel>> = { buildFlat, buildHierarchical, buildInformative };

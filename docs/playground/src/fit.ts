@@ -11,7 +11,7 @@ import { rotatedMoons, type StudyData } from '../../../models/data.js';
 import type { BnnModel } from '../../../models/bnn.js';
 import { groupPrior, type LayerPrior } from '../../../models/group_prior.js';
 import { predict } from '../../../models/predict.js';
-import { buildFlat, buildHierarchical, buildInformative } from '../../../models/study_targets.js';
+import { STUDY_FACTORIES } from '../../../models/study_targets.js';
 import { nuts } from '../../../samplers/nuts.js';
 import { sample, type SampleOptions } from '../../../samplers/sample.js';
 import type { ChainProgress } from '../../../samplers/chain_progress.js';
@@ -183,7 +183,6 @@ export async function runPlayground(settings: PlaygroundSettings, hooks: RunHook
   const stages: { plan: Omit<Stage, 'model'>; args: () => unknown; exportName: string; options: SampleOptions }[] = [];
   const addStage = (kind: PlaygroundModel, label: string, groups: Stage['groups'], exportName: string, args: () => unknown, options: SampleOptions) =>
     stages.push({ plan: { index: stages.length, kind, label, groups }, args, exportName, options: { ...base, ...options } });
-  const builders: Record<string, (args: never) => BnnModel> = { buildFlat, buildHierarchical, buildInformative };
 
   let prior: LayerPrior[] | undefined;
   const perGroup = (kind: 'flat' | 'informative') => {
@@ -208,7 +207,7 @@ export async function runPlayground(settings: PlaygroundSettings, hooks: RunHook
   let divergences = 0;
   for (const { plan, args, exportName, options } of stages) {
     const stageArgs = args();
-    const stage: Stage = { ...plan, model: builders[exportName](stageArgs as never) };
+    const stage: Stage = { ...plan, model: STUDY_FACTORIES[exportName](stageArgs as never) };
     hooks.onStage?.(stage, stages.length);
     const onProgress = hooks.onProgress;
     const trace = await sample(stage.model, {
