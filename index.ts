@@ -7,10 +7,10 @@
 // core
 export { Rng } from './core/rng.js';
 export { cholesky, solveLower, solveLowerTransposed, solveSpd, logDetSpd, logDetFromCholesky, inverseSpd } from './core/linalg.js';
-export { setBackend, getBackend, resolveBackend, backendInfo, calibrateAuto, type BackendName } from './core/backend.js';
-export { prepareGpu, gpuStatus, type GpuStatus } from './core/gpu_kernels.js';
-export { batchedMatmulInto, type BatchedMatmulSpec } from './core/batched_matmul.js';
-export { mlpProbabilities } from './core/mlp_forward.js';
+export { setBackend, getBackend, resolveBackend, backendInfo, calibrateAuto, type BackendName } from './core/kernels/backend.js';
+export { prepareGpu, gpuStatus, type GpuStatus } from './core/kernels/gpu_kernels.js';
+export { batchedMatmulInto, type BatchedMatmulSpec } from './core/kernels/batched_matmul.js';
+export { mlpProbabilities } from './core/kernels/mlp_forward.js';
 export { lgamma, digamma } from './core/special.js';
 /** Engine-independent exp, log, tanh, …: use them in hand-written targets to get the same draws in Node and in browsers. */
 export * as libm from './core/libm.js';
@@ -21,14 +21,14 @@ export { Tensor, tensor, zeros, T, valueAndGrad, grad, gradcheck, type TensorLik
 // models
 export * from './models/index.js';
 export * as models from './models/index.js';
-export * as data from './models/data.js';
+export * as data from './models/data/study_data.js';
 
 // samplers, ADVI, diagnostics, exports
 export * from './samplers/index.js';
-export { advi, AdviError, type AdviFit, type AdviOptions } from './samplers/advi.js';
-export { adviInitializer } from './samplers/advi_init.js';
-export * from './samplers/diagnostics.js';
-export { summary, summarizeScalar, formatSummary, type SummaryRow, type SummaryOptions } from './samplers/summary.js';
-export { samplerWarnings, diagnosticWarnings, ebfmi } from './samplers/warnings.js';
-export { writeCmdStanCsv, readCmdStanCsv, cmdStanCsvTexts, type CmdStanCsvOptions } from './samplers/export_cmdstan.js';
-export { writeTraceJson, readTraceJson, traceToJson, traceFromJson } from './samplers/export_json.js';
+export { advi, AdviError, type AdviFit, type AdviOptions } from './samplers/vi/advi.js';
+export { adviInitializer } from './samplers/vi/advi_initializer.js';
+export * from './samplers/diagnostics/index.js';
+export { summary, summarizeScalar, formatSummary, type SummaryRow, type SummaryOptions } from './samplers/diagnostics/summary.js';
+export { samplerWarnings, diagnosticWarnings, ebfmi } from './samplers/diagnostics/warnings.js';
+export { writeCmdStanCsv, readCmdStanCsv, cmdStanCsvTexts, type CmdStanCsvOptions } from './samplers/io/cmdstan_csv.js';
+export { writeTraceJson, readTraceJson, traceToJson, traceFromJson } from './samplers/io/trace_json.js';

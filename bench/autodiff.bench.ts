@@ -14,8 +14,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import { Rng } from '../core/rng.js';
-import { rotatedMoons } from '../models/data.js';
-import { hierarchicalBnn } from '../models/hierarchical_bnn.js';
+import { rotatedMoons } from '../models/data/study_data.js';
+import { hierarchicalBnn } from '../models/bnn/hierarchical.js';
 import type { LogDensity } from '../samplers/types.js';
 import { hierBnnFused, layoutFromParams, type FusedGroup } from './hier_bnn_fused.js';
 import { hierBnnTfjs, tfjsTensorCount, useTfjsBackend, type TfjsBackendName } from './hier_bnn_tfjs.js';

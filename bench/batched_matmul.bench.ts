@@ -8,10 +8,10 @@
  */
 import { pathToFileURL } from 'node:url';
 import { Rng } from '../core/rng.js';
-import { batchedMatmulJs, type BatchedMatmulSpec } from '../core/batched_matmul.js';
-import { batchedMatmulGpu, gpuStatus, GPU_MODES } from '../core/gpu_kernels.js';
-import { backendInfo, calibrateAuto, getBackend, timeMs } from '../core/backend.js';
-import { mlpProbabilities } from '../core/mlp_forward.js';
+import { batchedMatmulJs, type BatchedMatmulSpec } from '../core/kernels/batched_matmul.js';
+import { batchedMatmulGpu, gpuStatus, GPU_MODES } from '../core/kernels/gpu_kernels.js';
+import { backendInfo, calibrateAuto, getBackend, timeMs } from '../core/kernels/backend.js';
+import { mlpProbabilities } from '../core/kernels/mlp_forward.js';
 
 export interface BenchOptions {
   /** Smaller end-to-end run (2 groups, 100 draws) for a quick look. */

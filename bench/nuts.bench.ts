@@ -11,15 +11,15 @@
  * in warmup and after, and the step size warmup ends with.
  */
 import { pathToFileURL } from 'node:url';
-import { rotatedMoons } from '../models/data.js';
-import { hierarchicalBnn } from '../models/hierarchical_bnn.js';
-import type { BnnModel } from '../models/bnn.js';
-import { sample, samplerOverhead } from '../samplers/sample.js';
-import { adviInitializer } from '../samplers/advi_init.js';
-import { summary } from '../samplers/summary.js';
-import { essBulk } from '../samplers/ess.js';
+import { rotatedMoons } from '../models/data/study_data.js';
+import { hierarchicalBnn } from '../models/bnn/hierarchical.js';
+import type { BnnModel } from '../models/bnn/network.js';
+import { sample, samplerOverhead } from '../samplers/run/sample.js';
+import { adviInitializer } from '../samplers/vi/advi_initializer.js';
+import { summary } from '../samplers/diagnostics/summary.js';
+import { essBulk } from '../samplers/diagnostics/ess.js';
 import type { PosteriorTarget } from '../samplers/types.js';
-import type { Trace } from '../samplers/trace.js';
+import type { Trace } from '../samplers/trace/trace.js';
 
 export interface NutsBenchOptions {
   quick?: boolean;

@@ -76,7 +76,7 @@ function report(meta: Metafile, outdir: string): BundleReport {
 }
 
 export function bundleLibrary(outdir = join(ROOT, 'dist', 'browser')): Promise<BundleReport> {
-  return bundle({ hbnn: 'dist/index.js', 'worker.browser': 'dist/samplers/worker.browser.js' }, outdir);
+  return bundle({ hbnn: 'dist/index.js', 'worker.browser': 'dist/samplers/run/parallel/worker.browser.js' }, outdir);
 }
 
 export function bundlePlayground(outdir = join(ROOT, 'docs', 'playground', 'build')): Promise<BundleReport> {
@@ -84,7 +84,7 @@ export function bundlePlayground(outdir = join(ROOT, 'docs', 'playground', 'buil
     {
       main: 'dist/docs/playground/src/main.js',
       targets: 'dist/docs/playground/src/targets.js',
-      'worker.browser': 'dist/samplers/worker.browser.js',
+      'worker.browser': 'dist/samplers/run/parallel/worker.browser.js',
     },
     outdir,
   );

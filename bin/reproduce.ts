@@ -6,21 +6,21 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadStudyData, rotatedMoons, type StudyData } from '../models/data.js';
-import { groupPrior, type LayerPrior } from '../models/group_prior.js';
-import { predict } from '../models/predict.js';
-import type { BnnModel } from '../models/bnn.js';
-import { sample, type SampleOptions } from '../samplers/sample.js';
-import { nuts } from '../samplers/nuts.js';
-import { adviInitializer } from '../samplers/advi_init.js';
-import { summary, formatSummary, type SummaryRow } from '../samplers/summary.js';
-import { samplerWarnings } from '../samplers/warnings.js';
-import { rhat } from '../samplers/rhat.js';
-import type { Trace } from '../samplers/trace.js';
+import { loadStudyData, rotatedMoons, type StudyData } from '../models/data/study_data.js';
+import { groupPrior, type LayerPrior } from '../models/bnn/group_prior.js';
+import { predict } from '../models/bnn/predict.js';
+import type { BnnModel } from '../models/bnn/network.js';
+import { sample, type SampleOptions } from '../samplers/run/sample.js';
+import { nuts } from '../samplers/mcmc/nuts.js';
+import { adviInitializer } from '../samplers/vi/advi_initializer.js';
+import { summary, formatSummary, type SummaryRow } from '../samplers/diagnostics/summary.js';
+import { samplerWarnings } from '../samplers/diagnostics/warnings.js';
+import { rhat } from '../samplers/diagnostics/rhat.js';
+import type { Trace } from '../samplers/trace/trace.js';
 import { accuracyFigure, correlationFigure, singleSurfaceFigure, surfaceFigure, surfaceGridPoints, traceDensityFigure, trainingDataFigure } from './report/figures.js';
 import { renderPng } from './report/render.js';
 import { POST_ACCURACY, STAN_ACCURACY, checkWritableDir, writeMetrics, writeReport, type ModelMetrics, type ModelName, type ReportFigure, type StudyMetrics } from './report/report.js';
-import { STUDY_TARGETS_MODULE, buildFlat, buildHierarchical, buildInformative } from '../models/study_targets.js';
+import { STUDY_TARGETS_MODULE, buildFlat, buildHierarchical, buildInformative } from '../models/bnn/study_targets.js';
 
 export interface ReproduceOptions {
   /** A study JSON file (DESIGN.md's --data format); default: rotatedMoons with `seed`. */

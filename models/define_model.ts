@@ -4,7 +4,7 @@
  * tensors (subarray views, no copies) on a fresh tape, maps each onto its support, adds the
  * log-Jacobians, runs the user's `logp`, and writes the gradient into the caller's buffer.
  */
-import type { BackendName } from '../core/backend.js';
+import type { BackendName } from '../core/kernels/backend.js';
 import { shapeSize, shapeToString } from '../core/shape.js';
 import * as T from '../autodiff/ops/index.js';
 import { Tape, runBackward, withTape } from '../autodiff/tape.js';

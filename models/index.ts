@@ -6,9 +6,9 @@ export { defineModel, Model, type ModelSpec, type ParamSpec, type ParamValues, t
 export {
   flatBnn, networkLogits, layerSizes, DEFAULT_HIDDEN, DEFAULT_PRIOR_SD,
   type BnnModel, type BnnNetwork, type BnnOptions, type FlatBnnOptions, type GroupData,
-} from './bnn.js';
-export { hierarchicalBnn, DEFAULT_MU_PRIOR_SD, DEFAULT_SD_PRIOR_SD, type HierarchicalBnnOptions, type HierarchicalData } from './hierarchical_bnn.js';
-export { informativeBnn, type InformativeBnnOptions } from './informative_bnn.js';
-export { groupPrior, DEFAULT_REALIZATIONS_PER_DRAW, type LayerPrior, type GroupPriorOptions } from './group_prior.js';
-export { predict, type PredictOptions, type Prediction } from './predict.js';
-export * from './data.js';
+} from './bnn/network.js';
+export { hierarchicalBnn, DEFAULT_MU_PRIOR_SD, DEFAULT_SD_PRIOR_SD, type HierarchicalBnnOptions, type HierarchicalData } from './bnn/hierarchical.js';
+export { informativeBnn, type InformativeBnnOptions } from './bnn/informative.js';
+export { groupPrior, DEFAULT_REALIZATIONS_PER_DRAW, type LayerPrior, type GroupPriorOptions } from './bnn/group_prior.js';
+export { predict, type PredictOptions, type Prediction } from './bnn/predict.js';
+export * from './data/study_data.js';

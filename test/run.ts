@@ -1,16 +1,18 @@
 /**
- * Test entry point: loads every compiled `*.test.js` beside this file (or those whose name
+ * Test entry point: loads every compiled `*.test.js` in this folder and below it (or those whose name
  * contains one of the command-line filters), lets tape print TAP, and ends with the summary line
  * `N passed, N failed` that CI reads, taken from tape's own count of assertions.
  */
 import test from 'tape';
 import { readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const filters = process.argv.slice(2);
-const files = readdirSync(here)
+// Tests mirror the source tree, so they are found in every folder under this one.
+const files = (readdirSync(here, { recursive: true }) as string[])
+  .map((f) => relative(here, join(here, f)))
   .filter((f) => f.endsWith('.test.js'))
   .filter((f) => filters.length === 0 || filters.some((p) => f.includes(p)))
   .sort();

@@ -4,8 +4,8 @@
  * fused kernels for speed; their gradients are batched products with transpose flags
  * (dA = dC·Bᵀ, dB = Aᵀ·dC), so the gpu.js backend serves forward and backward alike.
  */
-import { batchedMatmulInto, type BatchedMatmulSpec } from '../../core/batched_matmul.js';
-import type { BackendName } from '../../core/backend.js';
+import { batchedMatmulInto, type BatchedMatmulSpec } from '../../core/kernels/batched_matmul.js';
+import type { BackendName } from '../../core/kernels/backend.js';
 import { shapeToString } from '../../core/shape.js';
 import { accumulate, record, tracks } from '../tape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor.js';

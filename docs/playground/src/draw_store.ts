@@ -3,10 +3,10 @@
  * reports. Kept outside the sampler so that a paused, stopped or failed run still has them: the
  * live plots, the accuracy table and the CSV download all read from here.
  */
-import { Trace } from '../../../samplers/trace.js';
+import { Trace } from '../../../samplers/trace/trace.js';
 import type { ParamInfo } from '../../../samplers/types.js';
-import type { ChainProgress } from '../../../samplers/chain_progress.js';
-import { STAT_NAMES, type DrawStats, type StatName } from '../../../samplers/trace.js';
+import type { ChainProgress } from '../../../samplers/run/progress_events.js';
+import { STAT_NAMES, type DrawStats, type StatName } from '../../../samplers/trace/trace.js';
 
 class ChainBuffer {
   values: Float64Array;

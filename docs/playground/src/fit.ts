@@ -7,16 +7,16 @@
  * per group with the MvNormal prior taken from its posterior (as `hbnn reproduce` does, with the
  * same seeds per stage).
  */
-import { rotatedMoons, type StudyData } from '../../../models/data.js';
-import type { BnnModel } from '../../../models/bnn.js';
-import { groupPrior, type LayerPrior } from '../../../models/group_prior.js';
-import { predict } from '../../../models/predict.js';
-import { STUDY_FACTORIES } from '../../../models/study_targets.js';
-import { nuts } from '../../../samplers/nuts.js';
-import { sample, type SampleOptions } from '../../../samplers/sample.js';
-import type { ChainProgress } from '../../../samplers/chain_progress.js';
-import type { RunControl } from '../../../samplers/run_control.js';
-import type { Trace } from '../../../samplers/trace.js';
+import { rotatedMoons, type StudyData } from '../../../models/data/study_data.js';
+import type { BnnModel } from '../../../models/bnn/network.js';
+import { groupPrior, type LayerPrior } from '../../../models/bnn/group_prior.js';
+import { predict } from '../../../models/bnn/predict.js';
+import { STUDY_FACTORIES } from '../../../models/bnn/study_targets.js';
+import { nuts } from '../../../samplers/mcmc/nuts.js';
+import { sample, type SampleOptions } from '../../../samplers/run/sample.js';
+import type { ChainProgress } from '../../../samplers/run/progress_events.js';
+import type { RunControl } from '../../../samplers/run/run_control.js';
+import type { Trace } from '../../../samplers/trace/trace.js';
 
 export type PlaygroundModel = 'flat' | 'hierarchical' | 'informative';
 export const MODELS: readonly PlaygroundModel[] = ['flat', 'hierarchical', 'informative'];

@@ -9,15 +9,15 @@
 import { DEFAULT_SETTINGS, LIMITS, MODELS, SettingsError, accuracyRows, checkSettings, groupAccuracy, playgroundData, runPlayground, type GroupAccuracy, type PlaygroundSettings, type Stage } from './fit.js';
 import { StageDraws } from './draw_store.js';
 import { gridPoints, paintEmpty, paintSurfaces } from './surfaces.js';
-import { RunControl } from '../../../samplers/run_control.js';
-import { cmdStanCsvTexts } from '../../../samplers/export_cmdstan.js';
-import { traceLayout } from '../../../samplers/chain_runner.js';
-import { predict } from '../../../models/predict.js';
-import { prepareGpu } from '../../../core/gpu_kernels.js';
-import type { ResolvedBackend } from '../../../core/backend.js';
-import type { StudyData } from '../../../models/data.js';
-import type { ChainProgress } from '../../../samplers/chain_progress.js';
-import type { Trace } from '../../../samplers/trace.js';
+import { RunControl } from '../../../samplers/run/run_control.js';
+import { cmdStanCsvTexts } from '../../../samplers/io/cmdstan_csv.js';
+import { traceLayout } from '../../../samplers/run/chain_runner.js';
+import { predict } from '../../../models/bnn/predict.js';
+import { prepareGpu } from '../../../core/kernels/gpu_kernels.js';
+import type { ResolvedBackend } from '../../../core/kernels/backend.js';
+import type { StudyData } from '../../../models/data/study_data.js';
+import type { ChainProgress } from '../../../samplers/run/progress_events.js';
+import type { Trace } from '../../../samplers/trace/trace.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 

@@ -2,7 +2,7 @@
  * Decision surfaces on canvases: the posterior mean of P(class 1) over a grid (blue → white → red)
  * and its posterior sd (white → purple), with the group's training points on top.
  */
-import type { Prediction } from '../../../models/predict.js';
+import type { Prediction } from '../../../models/bnn/predict.js';
 
 /** The grid's extent on both axes; the standardised moons fit inside. */
 export const GRID_EXTENT = 3;

@@ -2,8 +2,8 @@
  * The module the playground's chain workers import to rebuild a model from plain data
  * (`workerTarget`): the study's factories, bundled as their own entry, build/targets.js.
  */
-import { STUDY_FACTORIES, buildFlat, buildHierarchical, buildInformative } from '../../../models/study_targets.js';
-import type { BnnModel } from '../../../models/bnn.js';
+import { STUDY_FACTORIES, buildFlat, buildHierarchical, buildInformative } from '../../../models/bnn/study_targets.js';
+import type { BnnModel } from '../../../models/bnn/network.js';
 
 export { buildFlat, buildHierarchical, buildInformative };
 

@@ -1,0 +1,92 @@
+/**
+ * The informative-prior BNN (Wiecki 2018): the flat network of one group, with each layer's
+ * flattened weights ~ MvNormal(mean, cov) from `groupPrior` instead of N(0, 1). Each covariance
+ * is factored once here (cov = L·Lᵀ).
+ *
+ * Parameterisations (same posterior over the weights):
+ * - 'noncentered' (default): parameters z<l> ~ N(0, I) with w<l> = mean + L·z<l>. The prior is
+ *   tight and strongly correlated (it comes from the hierarchical posterior), so in w-space NUTS
+ *   needs small steps and deep trees; in z-space the prior is isotropic and trees are shallower.
+ * - 'centered': parameters w<l> ~ MvNormal(mean, L·Lᵀ) directly, as the post's PyMC model.
+ * Either way `network.weightsFromDraw` returns the weights w, so `predict` works unchanged.
+ */
+import { cholesky } from '../../core/linalg.js';
+import * as T from '../../autodiff/ops/index.js';
+import { Tensor } from '../../autodiff/tensor.js';
+import { defineModel } from '../define_model.js';
+import * as dist from '../distributions.js';
+import { groupArrays, layerShapes, layerSizes, networkLogits, plainWeightBnn, type BnnModel, type BnnNetwork, type BnnOptions, type GroupData } from './network.js';
+import type { LayerPrior } from './group_prior.js';
+
+/** Per layer, the weights w<l> [in, out] ~ MvNormal(prior[l].mean, prior[l].cov) over their row-major flattening. */
+export interface InformativeBnnOptions extends BnnOptions {
+  /** 'noncentered' (default) or 'centered'; see the module comment. */
+  parameterization?: 'noncentered' | 'centered';
+}
+
+export function informativeBnn(group: GroupData, prior: readonly LayerPrior[], opts: InformativeBnnOptions = {}): BnnModel {
+  const parameterization = opts.parameterization ?? 'noncentered';
+  if (parameterization !== 'noncentered' && parameterization !== 'centered') {
+    throw new Error(`informativeBnn: parameterization must be 'noncentered' or 'centered', got ${JSON.stringify(parameterization)}`);
+  }
+  const data = groupArrays(group, 'informativeBnn: group');
+  const sizes = layerSizes(data.inputs, opts.hidden);
+  const shapes = layerShapes(sizes);
+  if (!Array.isArray(prior) || prior.length !== shapes.length) {
+    throw new Error(`informativeBnn: prior must list ${shapes.length} layers (one { mean, cov } per weight matrix of sizes ${JSON.stringify(sizes)}), got ${Array.isArray(prior) ? prior.length : typeof prior}`);
+  }
+  const factors = shapes.map(([i, o], l) => {
+    const k = i * o;
+    const p = prior[l];
+    if (!(p?.mean instanceof Float64Array) || p.mean.length !== k) throw new Error(`informativeBnn: prior[${l}].mean must be a Float64Array of ${i}×${o} = ${k} values, got length ${p?.mean?.length}`);
+    if (!(p.cov instanceof Float64Array) || p.cov.length !== k * k) throw new Error(`informativeBnn: prior[${l}].cov must be a Float64Array of ${k}×${k} values, got length ${p?.cov?.length}`);
+    if (p.shape !== undefined && (p.shape.length !== 2 || p.shape[0] !== i || p.shape[1] !== o)) {
+      throw new Error(`informativeBnn: prior[${l}].shape is [${p.shape.join(',')}] but layer ${l} of the network is [${i},${o}]`);
+    }
+    try {
+      return new Tensor(cholesky(p.cov, k), [k, k]);
+    } catch (e) {
+      throw new Error(`informativeBnn: prior[${l}].cov is not positive definite (${(e as Error).message})`);
+    }
+  });
+  if (parameterization === 'centered') {
+    return plainWeightBnn(data, sizes, opts.backend, (w, l) => dist.mvNormal(T.reshape(w, [w.size]), prior[l].mean, { cholesky: factors[l] }), 'informativeBnn');
+  }
+  const X = new Tensor(data.X, [data.n, data.inputs]);
+  const y = new Tensor(data.y, [data.n, 1]);
+  const means = shapes.map((_, l) => new Tensor(prior[l].mean, [prior[l].mean.length]));
+  const params: Record<string, number[]> = {};
+  shapes.forEach(([i, o], l) => (params[`z${l}`] = [i * o]));
+  const model = defineModel({
+    params,
+    backend: opts.backend,
+    logp: (p, ctx) => {
+      // w = mean + L·z, shaped [in, out]; z ~ N(0, I) carries the whole MvNormal prior.
+      const weights = shapes.map((sh, l) => T.reshape(T.add(means[l], T.matmul(factors[l], p[`z${l}`], { backend: ctx.backend })), sh));
+      let lp = T.bernoulliLogitSum(y, networkLogits(X, weights, ctx.backend));
+      shapes.forEach((_, l) => (lp = T.add(lp, dist.normal(p[`z${l}`], 0, 1))));
+      return lp;
+    },
+  });
+  const offsets = shapes.map((_, l) => model.params.slice(0, l).reduce((acc, q) => acc + q.shape.reduce((a, b) => a * b, 1), 0));
+  const network: BnnNetwork = {
+    sizes: [...sizes],
+    groups: 1,
+    weightsFromDraw(values: Float64Array, g?: number): Float64Array[] {
+      if (values.length !== model.dim) throw new Error(`informativeBnn.weightsFromDraw: a draw has ${model.dim} values, got ${values.length}`);
+      if (g !== undefined && g !== 0) throw new Error(`informativeBnn.weightsFromDraw: the model has one group, got group ${g}`);
+      return shapes.map(([i, o], l) => {
+        const k = i * o;
+        const L = factors[l].data;
+        const w = Float64Array.from(prior[l].mean);
+        for (let r = 0; r < k; r++) {
+          let acc = 0;
+          for (let c = 0; c <= r; c++) acc += L[r * k + c] * values[offsets[l] + c];
+          w[r] += acc;
+        }
+        return w;
+      });
+    },
+  };
+  return Object.assign(model, { network });
+}

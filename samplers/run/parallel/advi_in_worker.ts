@@ -1,0 +1,46 @@
+/**
+ * The `advi+adapt_diag` initialisation fitted in a pooled worker rather than on the calling
+ * thread. `sample({ parallel: true, init: 'advi+adapt_diag' })` uses it unless given an
+ * `adviInit`, so that in a browser the page's thread only waits while the fit runs. The worker
+ * rebuilds the target from `workerTarget` (its factory sees `{ chain: 0, task: 'advi' }`) and
+ * runs the same `adviInitializer` with the run's seed: the fit is the one the calling thread
+ * would have made, bit for bit.
+ */
+import { sharedWorkerPool } from './shared_pool.js';
+import type { AdviInit, AdviInitOptions, AdviInitResult } from '../../vi/advi_initializer.js';
+import type { ChainWorkerPool, WorkerTargetSpec } from './run_parallel.js';
+
+export function adviInWorker(workerTarget: WorkerTargetSpec, options: AdviInitOptions = {}, pool: ChainWorkerPool = sharedWorkerPool()): AdviInit {
+  return async (_target, { seed, signal }) => {
+    const worker = await pool.acquire();
+    return new Promise<AdviInitResult>((resolve, reject) => {
+      let lastError = '';
+      const onAbort = () => worker.post({ type: 'abort' }); // ADVI stops and hands back its best fit
+      signal?.addEventListener('abort', onAbort);
+      const finish = (healthy: boolean) => {
+        stopListening();
+        signal?.removeEventListener('abort', onAbort);
+        if (healthy) pool.release(worker);
+        else pool.discard(worker);
+      };
+      const stopListening = worker.listen({
+        message(m) {
+          if (m.type === 'advi-done') {
+            finish(true);
+            resolve({ position: m.position, inverseMassMatrix: m.inverseMassMatrix });
+          } else if (m.type === 'advi-error') {
+            finish(true);
+            reject(new Error(m.error));
+          }
+        },
+        error: (e) => (lastError = e instanceof Error ? e.message : String(e)),
+        exit(code) {
+          finish(false);
+          reject(new Error(`the ADVI worker exited with code ${code} before finishing${lastError ? `: ${lastError}` : ''}`));
+        },
+      });
+      worker.post({ type: 'advi', workerTarget, options, seed });
+      if (signal?.aborted) onAbort();
+    });
+  };
+}

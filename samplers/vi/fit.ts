@@ -1,0 +1,114 @@
+/**
+ * The result of ADVI: the fitted Gaussian on the unconstrained space, the ELBO history, and
+ * draws from the fit as a Trace in constrained space (so `summary`, `predict` and the exports
+ * take it like a sampler's trace).
+ */
+import { Rng } from '../../core/rng.js';
+import { Trace, paramSize } from '../trace/trace.js';
+import type { ParamInfo, PosteriorTarget } from '../types.js';
+import { makeScratch, type AdviMethod, type GaussianFamily } from './families.js';
+
+export interface AdviFit {
+  readonly method: AdviMethod;
+  /** Mean of q on the unconstrained scale. */
+  readonly mean: Float64Array;
+  /** Marginal standard deviations of q on the unconstrained scale. */
+  readonly sd: Float64Array;
+  /** Full-rank only: covariance L Lᵀ, dim×dim row-major. */
+  readonly cov?: Float64Array;
+  /** Full-rank only: lower Cholesky factor L (positive diagonal), dim×dim row-major. */
+  readonly cholesky?: Float64Array;
+  /** ELBO estimate at each evaluation (every `evalElbo` iterations). */
+  readonly elbo: Float64Array;
+  /** Iteration at which each entry of `elbo` was estimated. */
+  readonly elboIterations: Int32Array;
+  /** Stochastic-gradient iterations completed (not counting the step-size search). */
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly interrupted: boolean;
+  /** η in use at the end (the searched or given value, halved after any non-finite retries). */
+  readonly stepSize: number;
+  readonly seed: number;
+  /** Stan's informational messages: cap reached, ELBO may be diverging, final ELBO below the best. */
+  readonly warnings: readonly string[];
+  /** `n` independent draws from q as a one-chain Trace in constrained space; stats.lp = log density. */
+  sample(n: number, seed?: number): Trace;
+}
+
+/** Consecutive halvings of η tried on a non-finite step before giving up (our choice; Stan: 0). */
+export interface FitRecord {
+  eta: number;
+  iteration: number;
+  converged: boolean;
+  interrupted: boolean;
+  elbos: number[];
+  elboIters: number[];
+  warnings: string[];
+  seed: number;
+}
+
+export function makeFit(family: GaussianFamily, target: PosteriorTarget, params: Float64Array, r: FitRecord): AdviFit {
+  const frozen = params.slice(); // the fit must not change if the run goes on (error.fit, interrupts)
+  const fullRank = family.method === 'fullrank';
+  return {
+    method: family.method,
+    mean: family.mean(frozen),
+    sd: family.marginalSd(frozen),
+    ...(fullRank ? { cov: family.covariance(frozen), cholesky: family.cholesky(frozen) } : {}),
+    elbo: Float64Array.from(r.elbos),
+    elboIterations: Int32Array.from(r.elboIters),
+    iterations: r.iteration,
+    converged: r.converged,
+    interrupted: r.interrupted,
+    stepSize: r.eta,
+    seed: r.seed,
+    warnings: [...r.warnings],
+    sample: (n, seed = r.seed) => drawTrace(family, target, frozen, n, seed, r),
+  };
+}
+
+/** Draws from q, mapped to constrained space like a sampler's trace, with lp = log density. */
+function drawTrace(
+  family: GaussianFamily,
+  target: PosteriorTarget,
+  params: Float64Array,
+  n: number,
+  seed: number,
+  r: FitRecord,
+): Trace {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`AdviFit.sample: n must be a positive integer, got ${n}`);
+  if (!Number.isInteger(seed)) throw new Error(`AdviFit.sample: seed must be an integer, got ${seed}`);
+  const dim = target.dim;
+  const params_: readonly ParamInfo[] = target.params ?? [{ name: 'x', shape: [dim] }];
+  const width = params_.reduce((w, p) => w + paramSize(p.shape), 0);
+  const constrain = target.params ? target.constrainInto?.bind(target) : undefined;
+  if (!constrain && width !== dim) {
+    throw new Error(`AdviFit.sample: target.params has ${width} values but dim is ${dim} and there is no constrainInto`);
+  }
+  // Stream 3: the run itself uses streams 0–2 of the same seed, so default draws reuse none of its numbers.
+  const rng = Rng.fromSeed(seed).stream(3);
+  const scratch = makeScratch(dim);
+  const values = new Float64Array(n * width);
+  const lp = new Float64Array(n);
+  for (let d = 0; d < n; d++) {
+    family.transform(params, rng.fillNormal(scratch.eta), scratch.zeta);
+    const row = values.subarray(d * width, (d + 1) * width);
+    if (constrain) constrain(scratch.zeta, row);
+    else row.set(scratch.zeta);
+    lp[d] = target.logDensity ? target.logDensity(scratch.zeta) : target.logDensityAndGrad(scratch.zeta, scratch.logDensityGrad);
+  }
+  return new Trace({
+    params: params_,
+    chains: [{ values, stats: { lp } }],
+    meta: {
+      sampler: 'advi',
+      method: family.method,
+      seed,
+      fitSeed: r.seed,
+      iterations: r.iteration,
+      converged: r.converged,
+      stepSize: r.eta,
+    },
+  });
+}
+
