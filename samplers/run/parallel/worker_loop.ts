@@ -1,19 +1,21 @@
 /**
- * What a sampling worker does, the same in a Node worker thread (worker.ts) and a browser Web
- * Worker (worker.browser.ts). A pooled worker waits for `{ type: 'run', data }` messages; for each
- * it rebuilds the target from `workerTarget` (`(await import(module))[exportName](args, { chain })`,
- * the module cached by the host after the first import) and the sampler from its spec, runs one
+ * What a sampling worker does, the same in a Node worker thread and a browser Web Worker
+ * (chain_worker.ts is the entry). A pooled worker waits for `{ type: 'run', data }` messages; for
+ * each it rebuilds the target from `workerTarget` (`(await import(module))[exportName](args, { chain })`,
+ * the module cached after the first import) and the sampler from its spec (samplers/registry.ts;
+ * importing the spec's module first teaches the worker a user's sampler), runs one
  * chain, and posts progress and the result (buffers transferred, not copied). `{ type: 'abort' }`
  * stops the running chain early; `pause` / `resume` hold it between two iterations.
  * `{ type: 'advi', … }` fits the mean-field ADVI that initialises the chains (advi_in_worker.ts),
  * so that in a browser it too runs off the page's thread.
  */
-import { ChainRunner, samplerFromSpec, traceLayout } from '../chain_runner.js';
+import { ChainRunner, traceLayout } from '../chain_runner.js';
+import { isSamplerRegistered, samplerFromSpec } from '../../registry.js';
 import type { ChainProgress } from '../progress_events.js';
 import { PAUSE_POLL_MS } from '../run_control.js';
-import type { HostMessage, WorkerData, WorkerMessage, WorkerTargetSpec } from './run_parallel.js';
+import type { HostMessage, WorkerData, WorkerMessage, WorkerTargetSpec } from './protocol.js';
 import { adviInitializer, type AdviInitOptions } from '../../vi/advi_initializer.js';
-import type { PosteriorTarget } from '../../types.js';
+import type { AnySampler, PosteriorTarget, SamplerSpec } from '../../types.js';
 import { sleep, yieldToEventLoop } from '../../../core/runtime.js';
 
 /** How often (ms) a worker reports progress and lets control messages in. */
@@ -44,6 +46,12 @@ export function serveChains(endpoint: WorkerEndpoint, importModule: (module: str
     return (await factory(workerTarget.args, context)) as PosteriorTarget;
   }
 
+  /** A user's sampler is known here once the module that registers it has been imported. */
+  async function buildSampler(spec: SamplerSpec): Promise<AnySampler> {
+    if (!isSamplerRegistered(spec.name) && spec.module !== undefined) await importModule(spec.module);
+    return samplerFromSpec(spec);
+  }
+
   async function fitAdvi(workerTarget: WorkerTargetSpec, options: AdviInitOptions, seed: number): Promise<void> {
     adviAbort = new AbortController();
     try {
@@ -59,7 +67,7 @@ export function serveChains(endpoint: WorkerEndpoint, importModule: (module: str
     let runner: ChainRunner | undefined;
     try {
       const target = await buildTarget(workerTarget, { chain: task.chain, task: 'chain' });
-      runner = new ChainRunner(task, target, samplerFromSpec(samplerSpec));
+      runner = new ChainRunner(task, target, await buildSampler(samplerSpec));
       let last = performance.now();
       while (!runner.done && !aborted) {
         runner.advance();
