@@ -50,11 +50,13 @@ export function registerSampler<Options extends object, S extends AnySampler>(
 }
 
 /**
- * The sampler with its spec: its own (a built-in records its options with defaults filled in),
- * or one made from the options when they survive structured cloning (a function does not).
+ * The sampler with its spec: its own when it names this factory (a built-in records its options
+ * with defaults filled in), else one made from the options when they survive structured cloning
+ * (a function does not). A spec copied from another sampler is replaced, or left for
+ * `workerSpecOf` to refuse: it would rebuild the wrong sampler.
  */
 function withSpec<S extends AnySampler>(sampler: S, spec: SamplerSpec): S {
-  if (sampler.spec !== undefined) return sampler;
+  if (sampler.spec?.name === spec.name) return sampler;
   let options: Record<string, unknown>;
   try {
     options = structuredClone(spec.options);

@@ -40,6 +40,8 @@ test('registry: a registered factory gives its samplers a spec with cloned optio
   t.deepEqual(s.spec, { name: 'random-walk', options: { scale: 0.7 }, module: new URL('../fixtures/random_walk_metropolis.js', import.meta.url).href });
   t.deepEqual(path(samplerFromSpec(s.spec!)), path(s), 'rebuilt from its spec, the same steps');
   t.deepEqual(randomWalk().spec?.options, {}, 'no options: an empty options object');
+  const tuned = registerSampler('t-tuned-nuts', (o: { depth?: number }) => ({ ...nuts({ maxTreeDepth: o.depth }), name: 't-tuned-nuts' }), { module: 'file:///t.js' });
+  t.deepEqual(tuned({ depth: 3 }).spec, { name: 't-tuned-nuts', options: { depth: 3 }, module: 'file:///t.js' }, "a copy of a built-in gets its own spec, not the built-in's");
   t.end();
 });
 
