@@ -1,11 +1,11 @@
 /**
  * Browser bundles, built with esbuild from the compiled library in dist/ (run `npm run build`
- * first; the npm scripts do). Node-only modules are swapped for their browser sides by
- * package.json's "browser" field (files.ts → files.browser.ts, worker_pool.ts →
- * worker_pool.browser.ts, …), so the bundles contain no `node:` import; esbuild fails the build if
+ * first; the npm scripts do). Node-only modules are swapped for their browser twins by
+ * package.json's "browser" field (core/platform/files.ts → files.browser.ts, worker_host.ts →
+ * worker_host.browser.ts, …), so the bundles contain no `node:` import; esbuild fails the build if
  * one slips in.
  *
- * - `library`: dist/browser/hbnn.js, the package root as one ES module, with worker.browser.js
+ * - `library`: dist/browser/hbnn.js, the package root as one ES module, with chain_worker.js
  *   (the Web Worker that runs chains) beside it and gpu.js as a chunk loaded by prepareGpu().
  * - `playground`: docs/playground/build/, the playground page's script (main.js), the module its
  *   workers import to rebuild models (targets.js), the chain worker, and shared chunks.
@@ -46,7 +46,7 @@ async function bundle(entryPoints: Record<string, string>, outdir: string): Prom
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'warning',
-    // Chunks sit beside the entries, so `new URL('./worker.browser.js', import.meta.url)` in any
+    // Chunks sit beside the entries, so `new URL('./chain_worker.js', import.meta.url)` in any
     // of them finds the worker.
     entryNames: '[name]',
     chunkNames: 'chunk-[hash]',
@@ -75,8 +75,11 @@ function report(meta: Metafile, outdir: string): BundleReport {
   };
 }
 
+/** The chain worker, named as in dist/ so that the URL that finds it there finds it beside the chunks. */
+const CHAIN_WORKER = { chain_worker: 'dist/samplers/run/parallel/chain_worker.js' };
+
 export function bundleLibrary(outdir = join(ROOT, 'dist', 'browser')): Promise<BundleReport> {
-  return bundle({ hbnn: 'dist/index.js', 'worker.browser': 'dist/samplers/run/parallel/worker.browser.js' }, outdir);
+  return bundle({ hbnn: 'dist/index.js', ...CHAIN_WORKER }, outdir);
 }
 
 export function bundlePlayground(outdir = join(ROOT, 'docs', 'playground', 'build')): Promise<BundleReport> {
@@ -84,7 +87,7 @@ export function bundlePlayground(outdir = join(ROOT, 'docs', 'playground', 'buil
     {
       main: 'dist/docs/playground/src/main.js',
       targets: 'dist/docs/playground/src/targets.js',
-      'worker.browser': 'dist/samplers/run/parallel/worker.browser.js',
+      ...CHAIN_WORKER,
     },
     outdir,
   );

@@ -1,8 +1,11 @@
 /** Public exports of samplers/: contracts, samplers, warmup, the chain runner and checkpoints. */
 export * from './types.js';
+export * from './registry.js';
 export * from './trace/trace.js';
 export * from './mcmc/metric.js';
 export * from './mcmc/integrator.js';
+export * from './mcmc/evaluate.js';
+export * from './mcmc/sampler_params.js';
 export * from './mcmc/hmc.js';
 export * from './mcmc/nuts.js';
 export * from './mcmc/mala.js';
@@ -17,6 +20,7 @@ export * from './run/progress_events.js';
 export * from './run/run_control.js';
 export * from './run/chain_runner.js';
 export * from './run/parallel/run_parallel.js';
+export * from './run/parallel/protocol.js';
 export * from './run/parallel/shared_pool.js';
 export * from './run/parallel/worker_pool.js';
 export * from './run/sample.js';

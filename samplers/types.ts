@@ -41,7 +41,24 @@ export interface Sampler<State extends SamplerState = SamplerState, Info extends
   step(rng: Rng, state: State, target: LogDensity, params: Params): [State, Info];
   /** Default parameters for a target of dimension `dim` before any warmup. */
   defaultParams(dim: number): Params;
+  /** How a worker rebuilds this sampler; set by registered factories (samplers/registry.ts). */
+  readonly spec?: SamplerSpec;
 }
+
+/**
+ * A sampler as data, so that it can cross into a worker: the worker calls the factory registered
+ * as `name` with `options`, importing `module` first when it does not know `name` yet.
+ */
+export interface SamplerSpec {
+  readonly name: string;
+  /** Structured-cloneable options of the factory. */
+  readonly options: Record<string, unknown>;
+  /** URL of the ES module that registers `name`; absent for the built-in samplers. */
+  readonly module?: string;
+}
+
+/** A sampler of any state, info and params, as the chain runner and the registry hold them. */
+export type AnySampler = Sampler<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** What every sampler state carries: where it is, the log density there and its gradient. */
 export interface SamplerState {

@@ -5,7 +5,9 @@
  */
 import type { Rng } from '../../core/rng.js';
 import type { LogDensity, Sampler, SamplerInfo, SamplerParams, SamplerState } from '../types.js';
-import { checkStepSize, evaluateAt, hamiltonian, leapfrog, type Integrator, type PhasePoint } from './integrator.js';
+import { hamiltonian, leapfrog, type Integrator, type PhasePoint } from './integrator.js';
+import { evaluateAt } from './evaluate.js';
+import { checkStepSize } from './sampler_params.js';
 import { euclideanMetric, identityInverseMassMatrix, type MetricKind } from './metric.js';
 import * as libm from '../../core/libm.js';
 
@@ -41,13 +43,7 @@ export interface HmcParams extends SamplerParams {
   inverseMassMatrix: Float64Array;
 }
 
-/** How a built-in sampler rebuilds itself inside a worker thread. */
-export interface SamplerSpec {
-  readonly kind: 'hmc' | 'nuts' | 'mala';
-  readonly options: Record<string, unknown>;
-}
-
-export type HmcSampler = Sampler<HmcState, HmcInfo, HmcParams> & { readonly spec?: SamplerSpec };
+export type HmcSampler = Sampler<HmcState, HmcInfo, HmcParams>;
 
 export function hmc(options: HmcOptions = {}): HmcSampler {
   const { numIntegrationSteps, integrationTime = 2 * Math.PI, stepSizeJitter = 0, maxEnergyError = 1000, metric: kind = 'diag' } = options;
@@ -93,6 +89,6 @@ export function hmc(options: HmcOptions = {}): HmcSampler {
     init: (position, target) => evaluateAt(target, position),
     step,
     defaultParams: (dim) => ({ stepSize: 1, inverseMassMatrix: identityInverseMassMatrix(dim, kind) }),
-    spec: serializable ? { kind: 'hmc', options: { numIntegrationSteps, integrationTime, stepSizeJitter, maxEnergyError, metric: kind } } : undefined,
+    spec: serializable ? { name: 'hmc', options: { numIntegrationSteps, integrationTime, stepSizeJitter, maxEnergyError, metric: kind } } : undefined,
   };
 }

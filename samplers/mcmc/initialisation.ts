@@ -4,7 +4,7 @@
  */
 import type { Rng } from '../../core/rng.js';
 import type { LogDensity } from '../types.js';
-import { evaluate } from './integrator.js';
+import { evaluate } from './evaluate.js';
 
 /** Tries before giving up; 100 as in Stan's `MAX_INIT_TRIES`. */
 export const MAX_INIT_ATTEMPTS = 100;

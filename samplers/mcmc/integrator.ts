@@ -5,6 +5,7 @@
  */
 import type { LogDensity } from '../types.js';
 import type { EuclideanMetric } from './metric.js';
+import { evaluate } from './evaluate.js';
 
 export interface PhasePoint {
   readonly position: Float64Array;
@@ -39,37 +40,3 @@ export const leapfrog: Integrator = (target, metric, point, stepSize) => {
   for (let i = 0; i < dim; i++) momentum[i] += half * logDensityGrad[i];
   return { position, momentum, logDensity, logDensityGrad };
 };
-
-/**
- * log π(x) and its gradient; a non-finite gradient turns the density into -∞ so that the step
- * is rejected (a divergence in NUTS) instead of carrying NaN into the next position.
- */
-export function evaluate(target: LogDensity, position: Float64Array, gradOut: Float64Array): number {
-  const lp = target.logDensityAndGrad(position, gradOut);
-  let s = 0;
-  for (let i = 0; i < gradOut.length; i++) s += gradOut[i];
-  if (!Number.isFinite(s)) {
-    for (let i = 0; i < gradOut.length; i++) if (!Number.isFinite(gradOut[i])) return -Infinity;
-  }
-  // NaN and +∞ are failures of the density, not states of infinite probability.
-  return Number.isNaN(lp) || lp === Infinity ? -Infinity : lp;
-}
-
-/** The log density and gradient at `position`, as every gradient-based sampler's `init` needs. */
-export function evaluateAt(target: LogDensity, position: Float64Array): { position: Float64Array; logDensity: number; logDensityGrad: Float64Array } {
-  if (position.length !== target.dim) {
-    throw new Error(`init: position has length ${position.length}, but the target has dim ${target.dim}`);
-  }
-  const logDensityGrad = new Float64Array(target.dim);
-  const pos = Float64Array.from(position);
-  const logDensity = evaluate(target, pos, logDensityGrad);
-  return { position: pos, logDensity, logDensityGrad };
-}
-
-/** Checks the step size a sampler is given, naming the parameter. */
-export function checkStepSize(stepSize: unknown, samplerName: string): number {
-  if (typeof stepSize !== 'number' || !(stepSize > 0) || !Number.isFinite(stepSize)) {
-    throw new Error(`${samplerName}: params.stepSize must be a positive finite number, got ${String(stepSize)}`);
-  }
-  return stepSize;
-}

@@ -9,9 +9,9 @@
  * with Stan's window adaptation without any MALA-specific code.
  */
 import type { Rng } from '../../core/rng.js';
-import type { LogDensity, Sampler, SamplerInfo, SamplerParams, SamplerState } from '../types.js';
-import { checkStepSize, evaluate, evaluateAt } from './integrator.js';
-import type { SamplerSpec } from './hmc.js';
+import type { LogDensity, Sampler, SamplerInfo, SamplerParams, SamplerSpec, SamplerState } from '../types.js';
+import { evaluate, evaluateAt } from './evaluate.js';
+import { checkStepSize } from './sampler_params.js';
 import * as libm from '../../core/libm.js';
 
 export type MalaState = SamplerState;
@@ -69,6 +69,6 @@ export function mala(): Sampler<MalaState, MalaInfo, MalaParams> & { readonly sp
     init: (position, target) => evaluateAt(target, position),
     step,
     defaultParams: (dim) => ({ stepSize: 1, inverseMassMatrix: new Float64Array(dim).fill(1) }),
-    spec: { kind: 'mala', options: {} },
+    spec: { name: 'mala', options: {} },
   };
 }

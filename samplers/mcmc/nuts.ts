@@ -13,9 +13,10 @@
  */
 import type { Rng } from '../../core/rng.js';
 import type { LogDensity, Sampler, SamplerInfo, SamplerParams, SamplerState } from '../types.js';
-import { checkStepSize, evaluateAt, hamiltonian, leapfrog, type Integrator, type PhasePoint } from './integrator.js';
+import { hamiltonian, leapfrog, type Integrator, type PhasePoint } from './integrator.js';
+import { evaluateAt } from './evaluate.js';
+import { checkStepSize } from './sampler_params.js';
 import { euclideanMetric, identityInverseMassMatrix, type EuclideanMetric, type MetricKind } from './metric.js';
-import type { SamplerSpec } from './hmc.js';
 import * as libm from '../../core/libm.js';
 
 export interface NutsOptions {
@@ -47,7 +48,7 @@ export interface NutsParams extends SamplerParams {
   inverseMassMatrix: Float64Array;
 }
 
-export type NutsSampler = Sampler<NutsState, NutsInfo, NutsParams> & { readonly spec?: SamplerSpec };
+export type NutsSampler = Sampler<NutsState, NutsInfo, NutsParams>;
 
 /** What one trajectory build shares across its recursion. */
 export interface TreeContext {
@@ -247,6 +248,6 @@ export function nuts(options: NutsOptions = {}): NutsSampler {
     init: (position, target) => evaluateAt(target, position),
     step,
     defaultParams: (dim) => ({ stepSize: 1, inverseMassMatrix: identityInverseMassMatrix(dim, kind) }),
-    spec: serializable ? { kind: 'nuts', options: { maxTreeDepth, maxEnergyError, metric: kind, stepSizeJitter } } : undefined,
+    spec: serializable ? { name: 'nuts', options: { maxTreeDepth, maxEnergyError, metric: kind, stepSizeJitter } } : undefined,
   };
 }

@@ -5,21 +5,16 @@
  */
 import { Rng } from '../../core/rng.js';
 import { sleep, yieldToEventLoop } from '../../core/runtime.js';
-import type { LogDensity, ParamInfo, PosteriorTarget, Sampler, SamplerInfo, SamplerParams, SamplerState } from '../types.js';
+import type { AnySampler, LogDensity, ParamInfo, PosteriorTarget, SamplerInfo, SamplerParams, SamplerState } from '../types.js';
 import { paramSize, STAT_NAMES, type ChainDraws, type DrawStats, type StatName } from '../trace/trace.js';
-import { evaluateAt } from '../mcmc/integrator.js';
+import { evaluateAt } from '../mcmc/evaluate.js';
 import { identityInverseMassMatrix } from '../mcmc/metric.js';
 import { windowAdaptation, type WindowAdaptation, type WindowAdaptationState } from '../adaptation/window_adaptation.js';
 import type { WindowScheduleOptions } from '../adaptation/window_schedule.js';
 import { CheckpointWriter, type StatRow } from './checkpoint.js';
 import type { ChainProgress, ProgressReporter } from './progress_events.js';
 import { PAUSE_POLL_MS, type RunControl } from './run_control.js';
-import { hmc, type SamplerSpec } from '../mcmc/hmc.js';
-import { nuts } from '../mcmc/nuts.js';
-import { mala } from '../mcmc/mala.js';
 import { jitterInit } from '../mcmc/initialisation.js';
-
-export type AnySampler = Sampler<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface ChainTask {
   chain: number;
@@ -246,14 +241,6 @@ export class ChainRunner {
 function describeTarget(target: PosteriorTarget): string {
   const names = target.params?.map((p) => p.name).join(', ');
   return `target of dim ${target.dim}${names ? ` with parameters ${names}` : ''}`;
-}
-
-/** Rebuilds a built-in sampler from its spec (how samplers cross into worker threads). */
-export function samplerFromSpec(spec: SamplerSpec): AnySampler {
-  if (spec.kind === 'nuts') return nuts(spec.options);
-  if (spec.kind === 'hmc') return hmc(spec.options);
-  if (spec.kind === 'mala') return mala();
-  throw new Error(`samplerFromSpec: unknown sampler kind '${String((spec as { kind: unknown }).kind)}'`);
 }
 
 /** Lets timers, messages and abort signals through during a long synchronous loop. */

@@ -9,33 +9,29 @@
  */
 import { randomSeed } from '../../core/runtime.js';
 import { Rng } from '../../core/rng.js';
-import type { LogDensity, PosteriorTarget } from '../types.js';
+import type { AnySampler, LogDensity, PosteriorTarget, SamplerSpec } from '../types.js';
 import { Trace, type DrawStats } from '../trace/trace.js';
 import type { WindowScheduleOptions } from '../adaptation/window_schedule.js';
 import { createProgress } from './progress_bars.js';
 import { combineProgress, type ChainProgress, type ProgressReporter } from './progress_events.js';
 import type { RunControl } from './run_control.js';
-import { hmc, type SamplerSpec } from '../mcmc/hmc.js';
-import { nuts } from '../mcmc/nuts.js';
-import { mala } from '../mcmc/mala.js';
-import { runSequential, type AnySampler, type ChainResult, type ChainTask, type RunOutcome, traceLayout } from './chain_runner.js';
-import { runParallel, type WorkerTargetSpec } from './parallel/run_parallel.js';
+import { samplerFactory, workerSpecOf, type BuiltInSamplerName } from '../registry.js';
+import { runSequential, type ChainResult, type ChainTask, type RunOutcome, traceLayout } from './chain_runner.js';
+import { runParallel } from './parallel/run_parallel.js';
+import type { WorkerTargetSpec } from './parallel/protocol.js';
 import { adviInitializer, type AdviInit } from '../vi/advi_initializer.js';
 import { adviInWorker } from './parallel/advi_in_worker.js';
 
 /** ADVI initialisation hook: a fitted mean and a diagonal inverse metric (the fitted variances). */
 export type { AdviInit } from '../vi/advi_initializer.js';
-export type { AnySampler } from './chain_runner.js';
-export type { WorkerTargetSpec } from './parallel/run_parallel.js';
+export type { WorkerTargetSpec } from './parallel/protocol.js';
 
 export type InitPoint = Float64Array | readonly number[];
 export type InitOption = 'jitter' | 'advi+adapt_diag' | InitPoint | readonly InitPoint[];
 
-
-
 export interface SampleOptions {
-  /** A Sampler object or a built-in's name; nuts() by default. */
-  sampler?: AnySampler | 'nuts' | 'hmc' | 'mala';
+  /** A Sampler object or the name of a registered one (samplers/registry.ts); nuts() by default. */
+  sampler?: AnySampler | BuiltInSamplerName | (string & {});
   chains?: number;
   /** Post-warmup draws per chain. */
   draws?: number;
@@ -75,7 +71,55 @@ export interface SampleOptions {
   workerTarget?: WorkerTargetSpec;
 }
 
-/** Everything one chain needs, in structured-cloneable form (it crosses to worker threads). */
+/** The option names `sample` accepts; typed so that the list and `SampleOptions` cannot drift apart. */
+const SAMPLE_OPTION_NAMES: Record<keyof SampleOptions, true> = {
+  sampler: true, chains: true, draws: true, tune: true, seed: true, init: true, initRadius: true, parallel: true, progress: true, checkpoint: true, targetAccept: true,
+  keepWarmup: true, adaptMassMatrix: true, dense: true, stepSize: true, inverseMassMatrix: true, windows: true, signal: true, control: true, onProgress: true, adviInit: true, workerTarget: true,
+};
+
+/** The options every chain shares, checked and with their defaults filled in. */
+interface RunSettings {
+  sampler: AnySampler;
+  /** How workers rebuild the sampler; only with `parallel: true`. */
+  workerSpec?: SamplerSpec;
+  chains: number;
+  draws: number;
+  tune: number;
+  seed: number;
+  targetAccept: number;
+  initRadius: number;
+  inverseMassMatrix?: Float64Array;
+}
+
+/** Draws from the posterior of `target`; see docs/samplers.md for every option. */
+export async function sample(target: PosteriorTarget, options: SampleOptions = {}): Promise<Trace> {
+  checkTarget(target);
+  for (const k of Object.keys(options)) if (!Object.hasOwn(SAMPLE_OPTION_NAMES, k)) throw new Error(`sample: unknown option '${k}'`);
+  const settings = resolveSettings(target.dim, options);
+  checkHooks(options);
+  const { points, inverseMassMatrix } = await startingPoints(target, options, settings);
+  const tasks = chainTasks(points, { ...settings, inverseMassMatrix }, options);
+  const started = performance.now();
+  const outcome = await runChains(target, tasks, settings, options);
+  return assembleTrace(target, outcome, {
+    sampler: settings.sampler.name,
+    samplerOptions: settings.sampler.spec?.options,
+    seed: settings.seed,
+    chains: settings.chains,
+    draws: settings.draws,
+    tune: settings.tune,
+    targetAccept: settings.targetAccept,
+    parallel: options.parallel ?? false,
+    secondsTotal: (performance.now() - started) / 1000,
+  });
+}
+
+function checkTarget(target: PosteriorTarget): void {
+  if (!target || typeof target.logDensityAndGrad !== 'function' || !Number.isInteger(target.dim) || target.dim < 1) {
+    throw new Error('sample: target must have an integer dim >= 1 and logDensityAndGrad(x, gradOut)');
+  }
+}
+
 function checkInteger(name: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
     throw new Error(`sample: ${name} must be an integer >= ${min}, got ${String(value)}`);
@@ -83,35 +127,7 @@ function checkInteger(name: string, value: unknown, min: number): number {
   return value;
 }
 
-function resolveSampler(s: SampleOptions['sampler']): AnySampler {
-  if (s === undefined) return nuts();
-  if (typeof s === 'string') {
-    if (s === 'nuts') return nuts();
-    if (s === 'hmc') return hmc();
-    if (s === 'mala') return mala();
-    throw new Error(`sample: unknown sampler '${s}'; built-in samplers are 'nuts', 'hmc', 'mala', or pass a Sampler object`);
-  }
-  const ok = s && typeof s === 'object' && typeof s.name === 'string' && typeof s.init === 'function' && typeof s.step === 'function' && typeof s.defaultParams === 'function';
-  if (!ok) throw new Error(`sample: options.sampler must be a Sampler { name, init, step, defaultParams } or 'nuts' | 'hmc' | 'mala', got ${String(s)}`);
-  return s;
-}
-
-function toPoint(p: InitPoint, dim: number, what: string): Float64Array {
-  if (!(p instanceof Float64Array) && !Array.isArray(p)) throw new Error(`sample: ${what} must be a Float64Array or number[], got ${String(p)}`);
-  if (p.length !== dim) throw new Error(`sample: ${what} has length ${p.length}, but the target has dim ${dim}`);
-  const out = Float64Array.from(p as ArrayLike<number>);
-  for (let i = 0; i < dim; i++) if (!Number.isFinite(out[i])) throw new Error(`sample: ${what}[${i}] is ${out[i]}, must be finite`);
-  return out;
-}
-
-/** Draws from the posterior of `target`; see docs/samplers.md for every option. */
-export async function sample(target: PosteriorTarget, options: SampleOptions = {}): Promise<Trace> {
-  if (!target || typeof target.logDensityAndGrad !== 'function' || !Number.isInteger(target.dim) || target.dim < 1) {
-    throw new Error('sample: target must have an integer dim >= 1 and logDensityAndGrad(x, gradOut)');
-  }
-  const known = new Set(['sampler', 'chains', 'draws', 'tune', 'seed', 'init', 'initRadius', 'parallel', 'progress', 'checkpoint', 'targetAccept', 'keepWarmup', 'adaptMassMatrix', 'dense', 'stepSize', 'inverseMassMatrix', 'windows', 'signal', 'control', 'onProgress', 'adviInit', 'workerTarget']);
-  for (const k of Object.keys(options)) if (!known.has(k)) throw new Error(`sample: unknown option '${k}'`);
-  const dim = target.dim;
+function resolveSettings(dim: number, options: SampleOptions): RunSettings {
   const sampler = resolveSampler(options.sampler);
   const chains = checkInteger('chains', options.chains ?? 4, 1);
   const draws = checkInteger('draws', options.draws ?? 1000, 1);
@@ -123,50 +139,96 @@ export async function sample(target: PosteriorTarget, options: SampleOptions = {
   const initRadius = options.initRadius ?? 2; // 2 as in Stan
   if (!(initRadius >= 0) || !Number.isFinite(initRadius)) throw new Error(`sample: initRadius must be a finite number >= 0, got ${initRadius}`);
   if (options.stepSize !== undefined && !(options.stepSize > 0 && Number.isFinite(options.stepSize))) throw new Error(`sample: stepSize must be positive and finite, got ${options.stepSize}`);
-  let inverseMassMatrix: Float64Array | undefined;
-  if (options.inverseMassMatrix !== undefined) {
-    inverseMassMatrix = Float64Array.from(options.inverseMassMatrix as ArrayLike<number>);
-    if (inverseMassMatrix.length !== dim && inverseMassMatrix.length !== dim * dim) {
-      throw new Error(`sample: inverseMassMatrix has length ${inverseMassMatrix.length}; expected ${dim} (diagonal) or ${dim * dim} (dense)`);
-    }
-    if (options.dense && inverseMassMatrix.length !== dim * dim) throw new Error(`sample: dense: true needs a dense inverseMassMatrix of length ${dim * dim}, got ${inverseMassMatrix.length}`);
+  const inverseMassMatrix = options.inverseMassMatrix === undefined ? undefined : checkInverseMassMatrix(options.inverseMassMatrix, dim, options.dense ?? false);
+  // Checked before any work, so that a run that cannot go to workers fails at once.
+  let workerSpec: SamplerSpec | undefined;
+  if (options.parallel) {
+    if (!options.workerTarget) throw new Error('sample: parallel: true needs options.workerTarget { module, exportName, args } so each worker can rebuild the target');
+    workerSpec = workerSpecOf(sampler);
   }
+  return { sampler, workerSpec, chains, draws, tune, seed, targetAccept, initRadius, inverseMassMatrix };
+}
+
+function resolveSampler(s: SampleOptions['sampler']): AnySampler {
+  if (s === undefined) return samplerFactory('nuts')();
+  if (typeof s === 'string') {
+    try {
+      return samplerFactory(s)();
+    } catch (e) {
+      throw new Error(`sample: ${(e as Error).message}, or pass a Sampler object`);
+    }
+  }
+  const ok = s && typeof s === 'object' && typeof s.name === 'string' && typeof s.init === 'function' && typeof s.step === 'function' && typeof s.defaultParams === 'function';
+  if (!ok) throw new Error(`sample: options.sampler must be a Sampler { name, init, step, defaultParams } or a registered sampler's name, got ${String(s)}`);
+  return s;
+}
+
+function checkInverseMassMatrix(given: Float64Array | readonly number[], dim: number, dense: boolean): Float64Array {
+  const m = Float64Array.from(given as ArrayLike<number>);
+  if (m.length !== dim && m.length !== dim * dim) {
+    throw new Error(`sample: inverseMassMatrix has length ${m.length}; expected ${dim} (diagonal) or ${dim * dim} (dense)`);
+  }
+  if (dense && m.length !== dim * dim) throw new Error(`sample: dense: true needs a dense inverseMassMatrix of length ${dim * dim}, got ${m.length}`);
+  return m;
+}
+
+/** The callbacks and handles that are passed through to the chains. */
+function checkHooks(options: SampleOptions): void {
   if (options.checkpoint !== undefined && typeof options.checkpoint?.dir !== 'string') throw new Error('sample: checkpoint must be { dir: string }');
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new Error('sample: signal must be an AbortSignal');
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new Error(`sample: onProgress must be a function, got ${String(options.onProgress)}`);
   const control = options.control;
   if (control !== undefined && (typeof control?.subscribe !== 'function' || typeof control.paused !== 'boolean')) throw new Error('sample: control must be a RunControl');
+}
 
-  // Initial points, one per chain (undefined: jitter).
+function toPoint(p: InitPoint, dim: number, what: string): Float64Array {
+  if (!(p instanceof Float64Array) && !Array.isArray(p)) throw new Error(`sample: ${what} must be a Float64Array or number[], got ${String(p)}`);
+  if (p.length !== dim) throw new Error(`sample: ${what} has length ${p.length}, but the target has dim ${dim}`);
+  const out = Float64Array.from(p as ArrayLike<number>);
+  for (let i = 0; i < dim; i++) if (!Number.isFinite(out[i])) throw new Error(`sample: ${what}[${i}] is ${out[i]}, must be finite`);
+  return out;
+}
+
+/** One start point per chain (undefined: jitter), and the initial metric (ADVI's fit may give one). */
+async function startingPoints(target: PosteriorTarget, options: SampleOptions, settings: RunSettings): Promise<{ points: (Float64Array | undefined)[]; inverseMassMatrix?: Float64Array }> {
+  const { chains, inverseMassMatrix } = settings;
   const init = options.init ?? 'jitter';
-  let points: (Float64Array | undefined)[] = new Array(chains).fill(undefined);
-  if (init === 'advi+adapt_diag') {
-    // As PyMC: fit mean-field ADVI, start each chain at its own draw from the fit (overdispersed
-    // starts keep R-hat honest), and use the fitted variances as the initial diagonal metric.
-    // With workers, the fit runs in one of them too (the same fit, off the calling thread).
-    const inWorker = options.parallel === true && options.workerTarget !== undefined;
-    const adviInit = options.adviInit ?? (inWorker ? adviInWorker(options.workerTarget!) : adviInitializer({ progress: options.progress ?? false }));
-    const fit = await adviInit(target, { seed, ...(options.signal ? { signal: options.signal } : {}) });
-    const position = toPoint(fit.position, dim, 'adviInit position');
-    if (!(fit.inverseMassMatrix instanceof Float64Array) || fit.inverseMassMatrix.length !== dim) {
-      throw new Error(`sample: adviInit must return a diagonal inverseMassMatrix of length ${dim}, got ${fit.inverseMassMatrix?.length}`);
-    }
-    points = points.map((_, c) => drawAround(target, position, fit.inverseMassMatrix, Rng.fromSeed(seed).stream(chains + c)));
-    inverseMassMatrix ??= options.dense ? diagToDense(fit.inverseMassMatrix) : fit.inverseMassMatrix;
-  } else if (init !== 'jitter') {
-    if (typeof init === 'string') throw new Error(`sample: unknown init '${init}'; use 'jitter', 'advi+adapt_diag', a point, or one point per chain`);
-    const perChain = Array.isArray(init) && init.length > 0 && typeof init[0] !== 'number';
-    if (perChain) {
-      const list = init as readonly InitPoint[];
-      if (list.length !== chains) throw new Error(`sample: init has ${list.length} points but chains is ${chains}`);
-      points = list.map((p, c) => toPoint(p, dim, `init point of chain ${c}`));
-    } else {
-      const p = toPoint(init as InitPoint, dim, 'init point');
-      points = points.map(() => p);
-    }
+  if (init === 'advi+adapt_diag') return adviStart(target, options, settings);
+  if (init === 'jitter') return { points: new Array(chains).fill(undefined), inverseMassMatrix };
+  if (typeof init === 'string') throw new Error(`sample: unknown init '${init}'; use 'jitter', 'advi+adapt_diag', a point, or one point per chain`);
+  const perChain = Array.isArray(init) && init.length > 0 && typeof init[0] !== 'number';
+  if (!perChain) {
+    const p = toPoint(init as InitPoint, target.dim, 'init point');
+    return { points: new Array(chains).fill(p), inverseMassMatrix };
   }
+  const list = init as readonly InitPoint[];
+  if (list.length !== chains) throw new Error(`sample: init has ${list.length} points but chains is ${chains}`);
+  return { points: list.map((p, c) => toPoint(p, target.dim, `init point of chain ${c}`)), inverseMassMatrix };
+}
 
-  const tasks: ChainTask[] = points.map((p, chain) => ({
+/**
+ * As PyMC: fit mean-field ADVI, start each chain at its own draw from the fit (overdispersed
+ * starts keep R-hat honest), and use the fitted variances as the initial diagonal metric.
+ * With workers, the fit runs in one of them too (the same fit, off the calling thread).
+ */
+async function adviStart(target: PosteriorTarget, options: SampleOptions, settings: RunSettings): Promise<{ points: Float64Array[]; inverseMassMatrix: Float64Array }> {
+  const { chains, seed, inverseMassMatrix } = settings;
+  const dim = target.dim;
+  const inWorker = options.parallel === true && options.workerTarget !== undefined;
+  const adviInit = options.adviInit ?? (inWorker ? adviInWorker(options.workerTarget!) : adviInitializer({ progress: options.progress ?? false }));
+  const fit = await adviInit(target, { seed, ...(options.signal ? { signal: options.signal } : {}) });
+  const position = toPoint(fit.position, dim, 'adviInit position');
+  if (!(fit.inverseMassMatrix instanceof Float64Array) || fit.inverseMassMatrix.length !== dim) {
+    throw new Error(`sample: adviInit must return a diagonal inverseMassMatrix of length ${dim}, got ${fit.inverseMassMatrix?.length}`);
+  }
+  const points = Array.from({ length: chains }, (_, c) => drawAround(target, position, fit.inverseMassMatrix, Rng.fromSeed(seed).stream(chains + c)));
+  return { points, inverseMassMatrix: inverseMassMatrix ?? (options.dense ? diagToDense(fit.inverseMassMatrix) : fit.inverseMassMatrix) };
+}
+
+/** Everything one chain needs, in structured-cloneable form (it crosses to worker threads). */
+function chainTasks(points: (Float64Array | undefined)[], settings: RunSettings, options: SampleOptions): ChainTask[] {
+  const { seed, tune, draws, targetAccept, initRadius, inverseMassMatrix } = settings;
+  return points.map((p, chain) => ({
     chain,
     seed,
     tune,
@@ -182,37 +244,20 @@ export async function sample(target: PosteriorTarget, options: SampleOptions = {
     checkpointDir: options.checkpoint?.dir,
     streamDraws: options.onProgress !== undefined,
   }));
+}
 
-  const reporters: ProgressReporter[] = [createProgress(options.progress, tasks.map((t) => t.chain), tune, draws)];
+/** Runs the chains in workers or on this thread, reporting progress to the bars and to `onProgress`. */
+async function runChains(target: PosteriorTarget, tasks: ChainTask[], settings: RunSettings, options: SampleOptions): Promise<RunOutcome> {
+  const reporters: ProgressReporter[] = [createProgress(options.progress, tasks.map((t) => t.chain), settings.tune, settings.draws)];
   const onProgress = options.onProgress;
   if (onProgress) reporters.push({ update: (p) => onProgress(p), fail() {}, stop() {} });
   const progress = combineProgress(...reporters);
-  const started = performance.now();
-  let outcome: RunOutcome;
   try {
-    if (options.parallel) {
-      if (!options.workerTarget) throw new Error('sample: parallel: true needs options.workerTarget { module, exportName, args } so each worker can rebuild the target');
-      const spec = (sampler as { spec?: SamplerSpec }).spec;
-      // A spec only counts when it still describes this sampler (not a modified copy of a built-in).
-      if (!spec || spec.kind !== sampler.name) throw new Error(`sample: parallel: true runs built-in samplers only (nuts, hmc, mala without a custom integrator); sampler '${sampler.name}' must run with parallel: false`);
-      outcome = await runParallel(tasks, options.workerTarget, spec, progress, options.signal, control);
-    } else {
-      outcome = await runSequential(tasks, target, sampler, progress, options.signal, control);
-    }
+    if (settings.workerSpec) return await runParallel(tasks, options.workerTarget!, settings.workerSpec, progress, options.signal, options.control);
+    return await runSequential(tasks, target, settings.sampler, progress, options.signal, options.control);
   } finally {
     progress.stop();
   }
-  return assembleTrace(target, outcome, {
-    sampler: sampler.name,
-    samplerOptions: (sampler as { spec?: SamplerSpec }).spec?.options,
-    seed,
-    chains,
-    draws,
-    tune,
-    targetAccept,
-    parallel: options.parallel ?? false,
-    secondsTotal: (performance.now() - started) / 1000,
-  });
 }
 
 function diagToDense(d: Float64Array): Float64Array {

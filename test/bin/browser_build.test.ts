@@ -13,19 +13,19 @@ const distFile = (p: string) => join(ROOT, p);
 
 test('browser build: each Node adapter has a browser twin with the same exports', async (t) => {
   const pairs = Object.entries(pkg.browser);
-  t.ok(pairs.length >= 5, `${pairs.length} adapters in package.json "browser"`);
+  t.ok(pairs.length >= 6, `${pairs.length} adapters in package.json "browser"`);
   for (const [node, browser] of pairs) {
     t.ok(existsSync(distFile(node)) && existsSync(distFile(browser)), `${node} → ${browser} both built`);
     const a = Object.keys(await import(pathToFileURL(distFile(node)).href)).sort();
     const b = Object.keys(await import(pathToFileURL(distFile(browser)).href)).sort();
     t.deepEqual(b, a, `${browser} exports what ${node} does`);
   }
-  // Every *.browser.js is either mapped or an entry point of its own (the Web Worker).
+  // Every *.browser.js is mapped (the chain worker is one file for both platforms).
   const mapped = new Set(Object.values(pkg.browser));
   for (const dir of ['core', 'autodiff', 'models', 'samplers']) {
     for (const f of (readdirSync(distFile(`dist/${dir}`), { recursive: true }) as string[]).filter((f) => f.endsWith('.browser.js'))) {
       const rel = `./dist/${dir}/${f}`;
-      t.ok(mapped.has(rel) || f.endsWith('worker.browser.js'), `${rel} is wired into package.json "browser"`);
+      t.ok(mapped.has(rel), `${rel} is wired into package.json "browser"`);
     }
   }
   t.end();
@@ -45,7 +45,10 @@ test('browser build: the library bundles with no Node-only import, and exports w
   try {
     const report = await bundleLibrary(out);
     const files = report.files.map((f) => f.file);
-    t.ok(files.includes('hbnn.js') && files.includes('worker.browser.js'), `entries built: ${files.join(', ')}`);
+    t.ok(files.includes('hbnn.js') && files.includes('chain_worker.js'), `entries built: ${files.join(', ')}`);
+    // The pool finds the worker by a URL relative to its own chunk, which sits beside the entry.
+    const pool = files.filter((f) => readFileSync(join(out, f), 'utf8').includes('"./chain_worker.js"'));
+    t.ok(pool.length > 0 && pool.every((f) => !f.includes('/')), `new URL('./chain_worker.js', import.meta.url) in ${pool.join(', ')}, beside chain_worker.js`);
     for (const f of files) {
       const text = readFileSync(join(out, f), 'utf8');
       t.notOk(/(from|import\()\s*["']node:/.test(text), `${f} imports no node: module`);

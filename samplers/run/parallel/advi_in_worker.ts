@@ -8,7 +8,8 @@
  */
 import { sharedWorkerPool } from './shared_pool.js';
 import type { AdviInit, AdviInitOptions, AdviInitResult } from '../../vi/advi_initializer.js';
-import type { ChainWorkerPool, WorkerTargetSpec } from './run_parallel.js';
+import type { ChainWorkerPool } from './worker_pool.js';
+import type { WorkerTargetSpec } from './protocol.js';
 
 export function adviInWorker(workerTarget: WorkerTargetSpec, options: AdviInitOptions = {}, pool: ChainWorkerPool = sharedWorkerPool()): AdviInit {
   return async (_target, { seed, signal }) => {

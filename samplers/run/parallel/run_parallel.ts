@@ -1,65 +1,28 @@
 /**
- * Chains in workers: each chain is a task posted to a pooled worker (worker_pool.ts: Node worker
- * threads; worker_pool.browser.ts: Web Workers), which rebuilds the target from `workerTarget`
- * and runs a `ChainRunner` (worker_loop.ts).
+ * Chains in workers: each chain is a task posted to a pooled worker (shared_pool.ts), which
+ * rebuilds the target from `workerTarget` and the sampler from its spec, and runs a
+ * `ChainRunner` (worker_loop.ts). Chains run in lanes, as many as the pool has workers.
  */
 import { sharedWorkerPool } from './shared_pool.js';
-import type { SamplerSpec } from '../../mcmc/hmc.js';
+import type { SamplerSpec } from '../../types.js';
 import type { ChainResult, ChainTask, RunOutcome } from '../chain_runner.js';
-import type { ChainProgress, ProgressReporter } from '../progress_events.js';
+import type { ProgressReporter } from '../progress_events.js';
 import type { RunControl } from '../run_control.js';
-import type { AdviInitOptions } from '../../vi/advi_initializer.js';
+import type { ChainWorker, ChainWorkerPool } from './worker_pool.js';
+import type { WorkerTargetSpec } from './protocol.js';
 
-/**
- * How a worker rebuilds the target: `(await import(module))[exportName](args, { chain, task })`,
- * where `task` is 'chain', or 'advi' (with chain 0) when the worker fits the ADVI initialisation.
- */
-export interface WorkerTargetSpec {
-  /** Absolute path or URL (file:, data:; http(s): in a browser) of an ES module. */
-  module: string;
-  exportName: string;
-  /** Structured-cloneable argument for the factory. */
-  args?: unknown;
-}
-
-/** Messages from a worker to the host. */
-export type WorkerMessage =
-  | { type: 'progress'; progress: ChainProgress }
-  | { type: 'done'; result: ChainResult; width: number }
-  | { type: 'error'; chain: number; error: string }
-  | { type: 'advi-done'; position: Float64Array; inverseMassMatrix: Float64Array }
-  | { type: 'advi-error'; error: string };
-
-/** Messages from the host to a worker. */
-export type HostMessage =
-  | { type: 'run'; data: WorkerData; paused: boolean }
-  | { type: 'advi'; workerTarget: WorkerTargetSpec; options: AdviInitOptions; seed: number }
-  | { type: 'abort' }
-  | { type: 'pause' }
-  | { type: 'resume' };
-
-export interface WorkerData {
-  task: ChainTask;
-  workerTarget: WorkerTargetSpec;
-  samplerSpec: SamplerSpec;
-}
-
-/** The host's end of one pooled worker, whichever kind of worker it is. */
-export interface ChainWorker {
-  post(message: HostMessage): void;
-  /** Routes the worker's messages, errors and exit to `handlers` until the returned function is called. */
-  listen(handlers: { message(m: WorkerMessage): void; error(e: unknown): void; exit(code: number): void }): () => void;
-}
-
-export interface ChainWorkerPool {
-  readonly maxWorkers: number;
-  acquire(): Promise<ChainWorker>;
-  /** Hand a healthy worker back after its task. */
-  release(worker: ChainWorker): void;
-  /** Drop a worker that failed. */
-  discard(worker: ChainWorker): void;
-  /** Terminate the idle workers. */
-  close(): void;
+/** What the chains of one run share: how to rebuild them, and what has come back so far. */
+interface ParallelRun {
+  readonly workerTarget: WorkerTargetSpec;
+  readonly samplerSpec: SamplerSpec;
+  readonly progress: ProgressReporter;
+  readonly control?: RunControl;
+  readonly pool: ChainWorkerPool;
+  readonly results: ChainResult[];
+  readonly failed: RunOutcome['failed'];
+  /** The workers with a chain now, which abort, pause and resume go to. */
+  readonly running: Set<ChainWorker>;
+  interrupted: boolean;
 }
 
 export async function runParallel(
@@ -71,74 +34,78 @@ export async function runParallel(
   control?: RunControl,
   pool: ChainWorkerPool = sharedWorkerPool(),
 ): Promise<RunOutcome> {
-  const results: ChainResult[] = [];
-  const failed: RunOutcome['failed'] = [];
+  const run: ParallelRun = { workerTarget, samplerSpec, progress, control, pool, results: [], failed: [], running: new Set(), interrupted: signal?.aborted ?? false };
+  const stopForwarding = forwardControls(run, signal, control);
   const queue = [...tasks];
-  const running = new Set<ChainWorker>();
-  let interrupted = signal?.aborted ?? false;
+  const lane = async () => {
+    while (queue.length > 0 && !run.interrupted) await runChain(run, queue.shift()!);
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(tasks.length, pool.maxWorkers) }, lane));
+  } finally {
+    stopForwarding();
+  }
+  const byChain = (a: { chain: number }, b: { chain: number }) => a.chain - b.chain;
+  return { results: run.results.sort(byChain), failed: run.failed.sort(byChain), interrupted: run.interrupted };
+}
+
+/** Passes abort, pause and resume on to the running workers, until the returned function is called. */
+function forwardControls(run: ParallelRun, signal?: AbortSignal, control?: RunControl): () => void {
   const onAbort = () => {
-    interrupted = true;
-    for (const w of running) w.post({ type: 'abort' });
+    run.interrupted = true;
+    for (const w of run.running) w.post({ type: 'abort' });
   };
   signal?.addEventListener('abort', onAbort);
   const unsubscribe = control?.subscribe((paused) => {
-    for (const w of running) w.post({ type: paused ? 'pause' : 'resume' });
+    for (const w of run.running) w.post({ type: paused ? 'pause' : 'resume' });
   });
-
-  const runOne = async (task: ChainTask): Promise<void> => {
-    const worker = await pool.acquire();
-    running.add(worker);
-    await new Promise<void>((resolve) => {
-      let settled = false;
-      let finished = false;
-      const finish = (healthy: boolean) => {
-        if (finished) return;
-        finished = true;
-        stopListening();
-        running.delete(worker);
-        if (healthy) pool.release(worker);
-        else pool.discard(worker);
-        resolve();
-      };
-      const fail = (error: string) => {
-        if (settled) return;
-        settled = true;
-        failed.push({ chain: task.chain, error });
-        progress.fail(task.chain, error);
-      };
-      const stopListening = worker.listen({
-        message(m) {
-          if (m.type === 'progress') progress.update(m.progress);
-          else if (m.type === 'error') {
-            fail(m.error);
-            finish(true); // the chain failed (e.g. its model factory threw); the worker is fine
-          } else if (m.type === 'done' && !settled) {
-            settled = true;
-            results.push(m.result);
-            finish(true);
-          }
-        },
-        error: (e) => fail(e instanceof Error ? e.message : String(e)),
-        exit(code) {
-          fail(`worker exited with code ${code} before finishing`);
-          finish(false);
-        },
-      });
-      worker.post({ type: 'run', data: { task, workerTarget, samplerSpec }, paused: control?.paused ?? false });
-      if (interrupted) worker.post({ type: 'abort' });
-    });
-  };
-
-  const lanes = Math.min(tasks.length, pool.maxWorkers);
-  const lane = async () => {
-    while (queue.length > 0 && !interrupted) await runOne(queue.shift()!);
-  };
-  try {
-    await Promise.all(Array.from({ length: lanes }, lane));
-  } finally {
+  return () => {
     signal?.removeEventListener('abort', onAbort);
     unsubscribe?.();
-  }
-  results.sort((a, b) => a.chain - b.chain);
-  return { results, failed: failed.sort((a, b) => a.chain - b.chain), interrupted };
+  };
+}
+
+/** One chain on one pooled worker, from posting its task to the worker's last word about it. */
+async function runChain(run: ParallelRun, task: ChainTask): Promise<void> {
+  const worker = await run.pool.acquire();
+  run.running.add(worker);
+  await new Promise<void>((resolve) => {
+    let settled = false; // the chain's result or failure is recorded
+    let finished = false; // the worker is handed back
+    const finish = (healthy: boolean) => {
+      if (finished) return;
+      finished = true;
+      stopListening();
+      run.running.delete(worker);
+      if (healthy) run.pool.release(worker);
+      else run.pool.discard(worker);
+      resolve();
+    };
+    const fail = (error: string) => {
+      if (settled) return;
+      settled = true;
+      run.failed.push({ chain: task.chain, error });
+      run.progress.fail(task.chain, error);
+    };
+    const stopListening = worker.listen({
+      message(m) {
+        if (m.type === 'progress') run.progress.update(m.progress);
+        else if (m.type === 'error') {
+          fail(m.error);
+          finish(true); // the chain failed (e.g. its model factory threw); the worker is fine
+        } else if (m.type === 'done' && !settled) {
+          settled = true;
+          run.results.push(m.result);
+          finish(true);
+        }
+      },
+      error: (e) => fail(e instanceof Error ? e.message : String(e)),
+      exit(code) {
+        fail(`worker exited with code ${code} before finishing`);
+        finish(false);
+      },
+    });
+    worker.post({ type: 'run', data: { task, workerTarget: run.workerTarget, samplerSpec: run.samplerSpec }, paused: run.control?.paused ?? false });
+    if (run.interrupted) worker.post({ type: 'abort' });
+  });
 }

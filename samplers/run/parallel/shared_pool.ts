@@ -1,41 +1,16 @@
 /**
- * The process-wide pool of sampling workers, Node's side of a two-file adapter (the browser's,
- * worker_pool.browser.ts, pools Web Workers): worker threads running worker.ts, pooled by
- * chain_worker_pool.ts. Idle threads are unref'd, so they never keep the process alive.
+ * The pool of sampling workers that `sample({ parallel: true })` uses, one per process or page:
+ * as many workers as the platform reports cores, each running chain_worker.ts. The same file
+ * serves Node and browsers (core/platform/worker_host has the twins); in the browser bundle
+ * chain_worker.js sits beside the chunk that holds this code, so the URL below finds it there too.
  */
-import { Worker } from 'node:worker_threads';
-import { availableParallelism } from 'node:os';
-import { WorkerPool } from './worker_pool.js';
-import type { ChainWorker, ChainWorkerPool, HostMessage, WorkerMessage } from './run_parallel.js';
+import { availableWorkers, spawnWorker } from '../../../core/platform/worker_host.js';
+import { WorkerPool, type ChainWorkerPool } from './worker_pool.js';
+import type { HostMessage, WorkerMessage } from './protocol.js';
 
-/** A worker thread seen as a ChainWorker. */
-class ThreadWorker implements ChainWorker {
-  constructor(readonly thread: Worker) {}
-  post(message: HostMessage): void {
-    this.thread.postMessage(message);
-  }
-  listen(h: { message(m: WorkerMessage): void; error(e: unknown): void; exit(code: number): void }): () => void {
-    const onMessage = (m: WorkerMessage) => h.message(m);
-    const onError = (e: unknown) => h.error(e);
-    const onExit = (code: number) => h.exit(code);
-    this.thread.on('message', onMessage).on('error', onError).on('exit', onExit);
-    return () => this.thread.off('message', onMessage).off('error', onError).off('exit', onExit);
-  }
-}
+let shared: WorkerPool | null = null;
 
-let shared: WorkerPool<ThreadWorker> | null = null;
-
-/** The pool `sample({ parallel: true })` uses: one worker per available core. */
 export function sharedWorkerPool(): ChainWorkerPool {
-  const url = new URL('./worker.js', import.meta.url);
-  shared ??= new WorkerPool<ThreadWorker>(
-    {
-      spawn: () => new ThreadWorker(new Worker(url)),
-      terminate: (w) => void w.thread.terminate(),
-      onIdle: (w) => w.thread.unref(),
-      onBusy: (w) => w.thread.ref(),
-    },
-    availableParallelism(),
-  );
+  shared ??= new WorkerPool(() => spawnWorker<HostMessage, WorkerMessage>(new URL('./chain_worker.js', import.meta.url), 'hbnn-chain'), availableWorkers());
   return shared;
 }

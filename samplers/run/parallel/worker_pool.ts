@@ -1,62 +1,70 @@
 /**
  * A pool of sampling workers, reused across `sample()` calls: starting a worker and importing the
  * model's module costs about half a second, which a study that fits 36 small models would
- * otherwise pay 72 times. A worker that fails is discarded and replaced on demand. The kind of
- * worker comes from a `WorkerHost`: worker threads in Node (worker_pool.ts), Web Workers in a
- * browser (worker_pool.browser.ts).
+ * otherwise pay 72 times. A worker that fails is discarded and replaced on demand. Workers come
+ * from core/platform/worker_host (worker threads in Node, Web Workers in a browser); an idle one
+ * is unref'd so that it never keeps a Node process alive.
  */
-import type { ChainWorker, ChainWorkerPool } from './run_parallel.js';
+import type { WorkerHandle } from '../../../core/platform/worker_host.contract.js';
+import type { HostMessage, WorkerMessage } from './protocol.js';
 
-/** How a platform starts and stops its workers. */
-export interface WorkerHost<W extends ChainWorker> {
-  spawn(): W;
-  terminate(worker: W): void;
-  /** A worker goes idle / back to work (Node unrefs idle threads so they never hold the process open). */
-  onIdle?(worker: W): void;
-  onBusy?(worker: W): void;
+/** A pooled worker as the host uses it: messages out, and the worker's messages, errors and exit in. */
+export type ChainWorker = Pick<WorkerHandle<HostMessage, WorkerMessage>, 'post' | 'listen'>;
+
+export interface ChainWorkerPool {
+  readonly maxWorkers: number;
+  acquire(): Promise<ChainWorker>;
+  /** Hand a healthy worker back after its task. */
+  release(worker: ChainWorker): void;
+  /** Drop a worker that failed. */
+  discard(worker: ChainWorker): void;
+  /** Terminate the idle workers. */
+  close(): void;
 }
 
-export class WorkerPool<W extends ChainWorker = ChainWorker> implements ChainWorkerPool {
-  private readonly idle: W[] = [];
-  private readonly waiting: ((w: W) => void)[] = [];
+type PooledWorker = WorkerHandle<HostMessage, WorkerMessage>;
+
+export class WorkerPool implements ChainWorkerPool {
+  private readonly idle: PooledWorker[] = [];
+  private readonly waiting: ((w: PooledWorker) => void)[] = [];
   private live = 0;
 
   constructor(
-    private readonly host: WorkerHost<W>,
+    private readonly spawn: () => PooledWorker,
     readonly maxWorkers: number,
   ) {}
 
   /** A worker for one task: an idle one, a new one while below the limit, or the next released. */
-  acquire(): Promise<W> {
+  acquire(): Promise<ChainWorker> {
     const w = this.idle.pop();
     if (w) {
-      this.host.onBusy?.(w);
+      w.ref();
       return Promise.resolve(w);
     }
     if (this.live < this.maxWorkers) {
       this.live++;
-      return Promise.resolve(this.host.spawn());
+      return Promise.resolve(this.spawn());
     }
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
   /** Hand a healthy worker back after its task. */
   release(worker: ChainWorker): void {
-    const w = worker as W;
+    const w = worker as PooledWorker;
     const next = this.waiting.shift();
     if (next) return next(w);
-    this.host.onIdle?.(w);
+    w.unref();
     this.idle.push(w);
   }
 
   /** Drop a worker that failed (crashed, or was terminated to stop it). */
   discard(worker: ChainWorker): void {
     this.live--;
-    this.host.terminate(worker as W);
+    (worker as PooledWorker).terminate();
     const next = this.waiting.shift();
     if (next) {
       this.live++;
-      next(this.host.spawn());
+      next(this.spawn());
     }
   }
 
@@ -64,6 +72,6 @@ export class WorkerPool<W extends ChainWorker = ChainWorker> implements ChainWor
   close(): void {
     const ws = this.idle.splice(0);
     this.live -= ws.length;
-    for (const w of ws) this.host.terminate(w);
+    for (const w of ws) w.terminate();
   }
 }

@@ -1,11 +1,12 @@
 import test from 'tape';
 import { samplerWarnings } from '../../../samplers/diagnostics/warnings.js';
 import { Rng } from '../../../core/rng.js';
-import { sample, type AnySampler } from '../../../samplers/run/sample.js';
+import { sample } from '../../../samplers/run/sample.js';
+import { samplerFactory, samplerNames } from '../../../samplers/registry.js';
 import { nuts } from '../../../samplers/mcmc/nuts.js';
 import { hmc } from '../../../samplers/mcmc/hmc.js';
 import { mala } from '../../../samplers/mcmc/mala.js';
-import type { LogDensity, PosteriorTarget } from '../../../samplers/types.js';
+import type { AnySampler, LogDensity, PosteriorTarget } from '../../../samplers/types.js';
 import type { Trace } from '../../../samplers/trace/trace.js';
 
 /** Mean, sd and a batch-means ESS of one coordinate over all chains (batches of ⌊√n⌋ draws per chain). */
@@ -188,14 +189,18 @@ test('simulation-based calibration: conjugate normal-normal model', async (t) =>
   t.end();
 });
 
-test('purity: step() leaves the input state untouched, for every built-in sampler', (t) => {
+test('purity: step() leaves the input state untouched, for every registered sampler', (t) => {
   const target = gaussian(3, (i) => i + 1);
-  const cases: [string, AnySampler, Float64Array][] = [
-    ['hmc', hmc({ numIntegrationSteps: 5 }), Float64Array.of(1, 1, 1)],
-    ['nuts diag', nuts(), Float64Array.of(1, 2, 0.5)],
-    ['nuts dense', nuts({ metric: 'dense' }), Float64Array.of(1, 0.2, 0, 0.2, 1, 0, 0, 0, 1)],
-    ['mala', mala(), Float64Array.of(1, 1, 1)],
-  ];
+  // Variants that exercise more of a sampler; any other registered sampler runs with its defaults.
+  const variants: Record<string, [string, AnySampler, Float64Array][]> = {
+    hmc: [['hmc', hmc({ numIntegrationSteps: 5 }), Float64Array.of(1, 1, 1)]],
+    nuts: [
+      ['nuts diag', nuts(), Float64Array.of(1, 2, 0.5)],
+      ['nuts dense', nuts({ metric: 'dense' }), Float64Array.of(1, 0.2, 0, 0.2, 1, 0, 0, 0, 1)],
+    ],
+  };
+  t.ok(['nuts', 'hmc', 'mala'].every((n) => samplerNames().includes(n)), `registered: ${samplerNames().join(', ')}`);
+  const cases = samplerNames().flatMap((name) => variants[name] ?? [[name, samplerFactory(name)(), Float64Array.of(1, 1, 1)] as [string, AnySampler, Float64Array]]);
   for (const [label, sampler, inv] of cases) {
     const state = sampler.init(Float64Array.of(0.5, -1, 2), target);
     const snapshot = [Array.from(state.position), state.logDensity, Array.from(state.logDensityGrad)];

@@ -7,6 +7,7 @@ import { sample, samplerOverhead } from '../../../samplers/run/sample.js';
 import { readCheckpoint } from '../../../samplers/run/checkpoint.js';
 import { mala } from '../../../samplers/mcmc/mala.js';
 import type { LogDensity, PosteriorTarget, Sampler } from '../../../samplers/types.js';
+import { randomWalk } from '../../fixtures/random_walk_metropolis.js';
 
 
 // The same target as an ES module a worker can import (a data: URL needs no fixture file).
@@ -55,6 +56,34 @@ test('sample: a seed gives identical draws, sequential or in worker threads', as
   t.deepEqual(Array.from(par.stat('energy')![1]), Array.from(seq.stat('energy')![1]), 'same stats');
   const again = await sample(normal2, opts);
   t.deepEqual(Array.from(again.get('x').values), Array.from(seq.get('x').values), 'reproducible');
+  t.end();
+});
+
+test("sample: a user's registered sampler runs in worker threads, with the sequential run's draws", async (t) => {
+  const opts = { chains: 2, draws: 60, tune: 20, seed: 12 };
+  const workerTarget = { module: normal2Module, exportName: 'make' };
+  const seq = await sample(normal2, { ...opts, sampler: randomWalk({ scale: 0.9 }) });
+  const par = await sample(normal2, { ...opts, sampler: randomWalk({ scale: 0.9 }), parallel: true, workerTarget });
+  t.equal(par.meta.sampler, 'random-walk');
+  t.deepEqual(Array.from(par.get('x').values), Array.from(seq.get('x').values), 'same draws');
+  t.deepEqual(Array.from(par.stat('acceptStat')![1]), Array.from(seq.stat('acceptStat')![1]), 'same stats');
+  const moved = new Set(seq.get('x').values).size;
+  t.ok(moved > 10, `the chains move (${moved} distinct values)`);
+  const byName = await sample(normal2, { ...opts, sampler: 'random-walk', parallel: true, workerTarget });
+  const seqByName = await sample(normal2, { ...opts, sampler: randomWalk() });
+  t.deepEqual(Array.from(byName.get('x').values), Array.from(seqByName.get('x').values), "by name ('random-walk'), with its default options");
+  t.end();
+});
+
+test('sample: a worker that cannot learn a sampler fails its chains with the reason', async (t) => {
+  const module = 'data:text/javascript,export const nothing = 0;';
+  const ghost: Sampler = { ...randomWalk(), name: 'ghost', spec: { name: 'ghost', options: {}, module } };
+  try {
+    await sample(normal2, { chains: 1, draws: 5, tune: 0, seed: 1, sampler: ghost, parallel: true, workerTarget: { module: normal2Module, exportName: 'make' } });
+    t.fail('a sampler no worker knows was accepted');
+  } catch (e) {
+    t.match((e as Error).message, /every chain failed; chain 0: unknown sampler 'ghost': module 'data:.*' did not register it/, (e as Error).message);
+  }
   t.end();
 });
 
@@ -123,7 +152,7 @@ test('sample: options are validated by name', async (t) => {
     await sample(normal2, { sampler: custom, parallel: true, workerTarget: { module: normal2Module, exportName: 'make' } });
     t.fail('custom sampler in parallel accepted');
   } catch (e) {
-    t.ok(/built-in samplers only/.test((e as Error).message), (e as Error).message);
+    t.ok(/cannot be rebuilt in a worker.*registerSampler/.test((e as Error).message), (e as Error).message);
   }
   t.end();
 });
