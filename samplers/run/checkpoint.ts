@@ -87,7 +87,9 @@ function chainFilesIn(dir: string): ChainFile[] {
   if (files.length === 0) throw new Error(`readCheckpoint: no chain-<c>.csv files in '${dir}'`);
   return files.map((f) => {
     const path = joinPath(dir, f.file);
-    return { chain: f.chain, path, parsed: parseCmdStanCsv(readText(path), path, { partial: true }) };
+    const text = readText(path);
+    if (text.startsWith('# hbnn checkpoint v1\n')) throw new Error(`readCheckpoint: ${path} has the layout of older hbnn versions (a warmup__ column); read it with the version that wrote it`);
+    return { chain: f.chain, path, parsed: parseCmdStanCsv(text, path, { partial: true }) };
   });
 }
 

@@ -3,7 +3,7 @@
  * finished run's files equal its export, and a killed run's files read back cut to the shortest.
  */
 import test from 'tape';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sample } from '../../../samplers/run/sample.js';
@@ -70,6 +70,10 @@ test('checkpoint: a killed run reads back cut to the shortest chain, a half-writ
     const header = lines.indexOf('lp__,accept_stat__,w.1,w.2');
     t.ok(header > 0 && lines[header + 1] === '# Adaptation terminated' && lines[header + 3] === '-1,0.5,1,10', 'adaptation given before the first draw goes after the header row, as CmdStan');
     t.ok(lines.includes('#                0.25 seconds (Sampling)'), 'close writes the elapsed-time footer');
+    const old = join(dir, 'old');
+    mkdirSync(old);
+    writeFileSync(join(old, 'chain-0.csv'), '# hbnn checkpoint v1\n# chain = 0\nlp__,warmup__,x.1\n');
+    t.throws(() => readCheckpoint(old), /chain-0\.csv has the layout of older hbnn versions/, 'an old-layout checkpoint is refused, not misread');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
