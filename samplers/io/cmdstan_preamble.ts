@@ -16,9 +16,12 @@ export interface ChainPreamble {
   metric?: MetricKindName;
 }
 
+/** A name on one comment line (a line break in a user's sampler or model name would end the comment). */
+const oneLine = (s: string) => s.replace(/[\r\n]+/g, ' ');
+
 /** CmdStan's algorithm block: HMC with engine nuts or static, else the sampler's own name as the algorithm. */
 function algorithmLines(meta: TraceMeta, metric: MetricKindName | undefined): string[] {
-  const sampler = meta.sampler ?? 'nuts'; // unknown: CmdStan's default
+  const sampler = oneLine(meta.sampler ?? 'nuts'); // unknown: CmdStan's default
   const opts = meta.samplerOptions ?? {};
   const metricLine = metric ? [`#         metric = ${cmdStanMetric(metric)}`] : [];
   const jitter = typeof opts.stepSizeJitter === 'number' ? [`#         stepsize_jitter = ${opts.stepSizeJitter}`] : [];
@@ -38,7 +41,7 @@ function algorithmLines(meta: TraceMeta, metric: MetricKindName | undefined): st
 export function preambleLines(meta: TraceMeta, model: string, chain: ChainPreamble): string[] {
   const adapt = chain.numWarmup > 0 ? ['#     adapt', '#       engaged = 1', ...(meta.targetAccept !== undefined ? [`#       delta = ${meta.targetAccept}`] : [])] : [];
   return [
-    `# model = ${model}`,
+    `# model = ${oneLine(model)}`,
     '# method = sample (Default)',
     '#   sample',
     `#     num_samples = ${chain.numSamples}`,
@@ -49,7 +52,7 @@ export function preambleLines(meta: TraceMeta, model: string, chain: ChainPreamb
     ...algorithmLines(meta, chain.metric),
     `# id = ${chain.id}`,
     ...(meta.seed !== undefined ? ['# random', `#   seed = ${meta.seed}`] : []),
-    `# generator = hbnn${meta.sampler !== undefined ? ` (${meta.sampler})` : ''}`,
+    `# generator = hbnn${meta.sampler !== undefined ? ` (${oneLine(meta.sampler)})` : ''}`,
   ];
 }
 

@@ -200,7 +200,7 @@ export class ChainRunner {
     const t0 = performance.now();
     const warmup = this.iteration < this.task.tune;
     const usedParams = this.params;
-    const [state, info] = this.sampler.step(this.rng, this.state, this.target, usedParams) as [SamplerState, SamplerInfo & { stepSize?: number }];
+    const [state, info] = this.sampler.step(this.rng, this.state, this.target, usedParams) as [SamplerState, SamplerInfo];
     this.state = state;
     if (info.isDivergent) this.numDivergences += warmup ? 0 : 1;
     const row = statRow(state.logDensity, info, usedParams);
