@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sample, samplerOverhead } from '../../../samplers/run/sample.js';
 import { readCheckpoint } from '../../../samplers/run/checkpoint.js';
+import { cmdStanCsvTexts } from '../../../samplers/io/cmdstan_csv.js';
 import { mala } from '../../../samplers/mcmc/mala.js';
 import type { LogDensity, PosteriorTarget, Sampler } from '../../../samplers/types.js';
 
@@ -53,6 +54,9 @@ test('sample: a seed gives identical draws, sequential or in worker threads', as
   const par = await sample(normal2, { ...opts, parallel: true, workerTarget: { module: normal2Module, exportName: 'make' } });
   t.deepEqual(Array.from(par.get('x').values), Array.from(seq.get('x').values), 'same draws');
   t.deepEqual(Array.from(par.stat('energy')![1]), Array.from(seq.stat('energy')![1]), 'same stats');
+  t.ok(par.chainDraws.every((c) => c.elapsed!.warmupSeconds > 0 && c.elapsed!.samplingSeconds > 0), 'elapsed times come back from the workers');
+  const untimed = (text: string) => text.split('\n').filter((l) => !/ seconds \(/.test(l)).join('\n');
+  t.deepEqual(cmdStanCsvTexts(par).map(untimed), cmdStanCsvTexts(seq).map(untimed), 'the same CmdStan CSV but for the elapsed times');
   const again = await sample(normal2, opts);
   t.deepEqual(Array.from(again.get('x').values), Array.from(seq.get('x').values), 'reproducible');
   t.end();
