@@ -67,7 +67,11 @@ export interface SamplerState {
   readonly logDensityGrad: Float64Array;
 }
 
-/** Per-step information; the optional fields map onto CmdStan's output columns. */
+/**
+ * Per-step information. Its fields become the draw's statistics through one table, `DRAW_STATS`
+ * in trace/draw_stats.ts (acceptanceRate -> acceptStat / accept_stat__, …); any other numeric
+ * field a sampler adds is kept as an extra statistic and written as the CmdStan column `<field>__`.
+ */
 export interface SamplerInfo {
   /** Mean Metropolis acceptance statistic of the step (`accept_stat__`); drives step-size adaptation. */
   readonly acceptanceRate: number;

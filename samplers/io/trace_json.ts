@@ -1,11 +1,12 @@
 /**
  * A Trace as plain JSON that round-trips exactly: parameter names and shapes, per chain the draws
- * as rows (draws × scalars, in `columns` order), the per-draw statistics, warmup and adaptation
- * when present, and `meta`. Numbers are written in shortest round-trip form; NaN and ±Infinity,
+ * as rows (draws × scalars, in `columns` order), the per-draw statistics (a sampler's extra ones
+ * too), warmup, adaptation and elapsed times when present, and `meta` (a TraceMeta). Numbers are written in shortest round-trip form; NaN and ±Infinity,
  * which JSON lacks, as the strings "NaN", "Infinity", "-Infinity".
  */
 import { readText, writeText } from '../../core/platform/files.js';
-import { STAT_NAMES, Trace, type ChainDraws, type DrawStats } from '../trace/trace.js';
+import { Trace, type ChainDraws, type DrawStats, type TraceMeta } from '../trace/trace.js';
+import { orderStats } from '../trace/draw_stats.js';
 
 /** Identifies the file format; bump `TRACE_JSON_VERSION` when the layout changes. */
 export const TRACE_JSON_FORMAT = 'hbnn-trace';
@@ -28,7 +29,7 @@ function encodeDraws(values: Float64Array, stats: DrawStats, width: number) {
   const rows: JsonNumber[][] = [];
   for (let d = 0; d < n; d++) rows.push(Array.from(values.subarray(d * width, (d + 1) * width), encode));
   const s: Record<string, JsonNumber[]> = {};
-  for (const key of STAT_NAMES) if (stats[key]) s[key] = Array.from(stats[key]!, encode);
+  for (const key of orderStats(Object.keys(stats))) if (stats[key]) s[key] = Array.from(stats[key]!, encode);
   return { values: rows, stats: s };
 }
 
@@ -44,8 +45,8 @@ function decodeDraws(raw: { values?: unknown; stats?: unknown }, width: number, 
   });
   const rawStats = (raw.stats ?? {}) as Record<string, unknown>;
   if (!Array.isArray(rawStats.lp)) throw new Error(`readTraceJson: ${where}.stats.lp must be an array`);
-  const stats = {} as DrawStats;
-  for (const key of STAT_NAMES) {
+  const stats: DrawStats = { lp: new Float64Array(0) };
+  for (const key of Object.keys(rawStats)) {
     const a = rawStats[key];
     if (a === undefined) continue;
     if (!Array.isArray(a) || a.length !== rows.length) {
@@ -74,6 +75,7 @@ export function traceToJson(trace: Trace): Record<string, unknown> {
             },
           }
         : {}),
+      ...(c.elapsed ? { elapsed: { ...c.elapsed } } : {}),
     })),
     meta: trace.meta,
   };
@@ -103,9 +105,33 @@ export function traceFromJson(data: unknown): Trace {
         chain.adaptation.inverseMassMatrix = Float64Array.from(a.inverseMassMatrix, (v, k) => decode(v, `chains[${i}].adaptation.inverseMassMatrix[${k}]`));
       }
     }
+    const e = c.elapsed as { warmupSeconds?: unknown; samplingSeconds?: unknown } | undefined;
+    if (e) {
+      if (typeof e.warmupSeconds !== 'number' || typeof e.samplingSeconds !== 'number') throw new Error(`readTraceJson: chains[${i}].elapsed must be { warmupSeconds: number, samplingSeconds: number }`);
+      chain.elapsed = { warmupSeconds: e.warmupSeconds, samplingSeconds: e.samplingSeconds };
+    }
     return chain;
   });
-  return new Trace({ params, chains, meta: (d.meta ?? {}) as Record<string, unknown> });
+  return new Trace({ params, chains, meta: decodeMeta(d.meta) });
+}
+
+/** The fields of TraceMeta that are plain strings or numbers, checked so that a hand-edited file fails here rather than in a writer. */
+const META_TYPES: Partial<Record<keyof TraceMeta, 'string' | 'number' | 'boolean'>> = {
+  sampler: 'string', model: 'string', method: 'string', metric: 'string',
+  seed: 'number', chains: 'number', draws: 'number', tune: 'number', numWarmup: 'number', targetAccept: 'number', dim: 'number',
+  warmupSeconds: 'number', samplingSeconds: 'number', secondsTotal: 'number', interrupted: 'boolean', parallel: 'boolean',
+};
+
+function decodeMeta(raw: unknown): TraceMeta {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`readTraceJson: meta must be an object, got ${JSON.stringify(raw)}`);
+  const meta = raw as Record<string, unknown>;
+  for (const [key, type] of Object.entries(META_TYPES)) {
+    const v = meta[key];
+    if (v !== undefined && v !== null && typeof v !== type) throw new Error(`readTraceJson: meta.${key} must be a ${type}, got ${JSON.stringify(v)}`);
+  }
+  if (meta.metric !== undefined && meta.metric !== 'diag' && meta.metric !== 'dense') throw new Error(`readTraceJson: meta.metric must be 'diag' or 'dense', got ${JSON.stringify(meta.metric)}`);
+  return meta as TraceMeta;
 }
 
 /** Typed arrays in `meta` become plain arrays; non-finite numbers there become null, as JSON.stringify does. */

@@ -6,12 +6,14 @@
 import { Rng } from '../../core/rng.js';
 import { sleep, yieldToEventLoop } from '../../core/runtime.js';
 import type { AnySampler, LogDensity, ParamInfo, PosteriorTarget, SamplerInfo, SamplerParams, SamplerState } from '../types.js';
-import { paramSize, STAT_NAMES, type ChainDraws, type DrawStats, type StatName } from '../trace/trace.js';
+import { paramSize, type ChainDraws, type DrawStats } from '../trace/trace.js';
+import { orderStats, statRow, type StatRow } from '../trace/draw_stats.js';
+import { metricKindOf } from '../trace/trace_meta.js';
 import { evaluateAt } from '../mcmc/evaluate.js';
 import { identityInverseMassMatrix } from '../mcmc/metric.js';
 import { windowAdaptation, type WindowAdaptation, type WindowAdaptationState } from '../adaptation/window_adaptation.js';
 import type { WindowScheduleOptions } from '../adaptation/window_schedule.js';
-import { CheckpointWriter, type StatRow } from './checkpoint.js';
+import { CheckpointWriter } from './checkpoint.js';
 import type { ChainProgress, ProgressReporter } from './progress_events.js';
 import { PAUSE_POLL_MS, type RunControl } from './run_control.js';
 import { jitterInit } from '../mcmc/initialisation.js';
@@ -77,30 +79,21 @@ export function traceLayout(target: PosteriorTarget): { params: ParamInfo[]; wid
   return { params: [{ name: 'x', shape: [target.dim] }], width: target.dim, constrain: (x, out) => out.set(x) };
 }
 
-const STAT_OF_INFO: ReadonlyArray<[StatName, (info: SamplerInfo & { stepSize?: number }, params: SamplerParams) => number | undefined]> = [
-  ['acceptStat', (i) => i.acceptanceRate],
-  ['stepSize', (i, p) => i.stepSize ?? p.stepSize],
-  ['treeDepth', (i) => i.treeDepth],
-  ['nSteps', (i) => i.numIntegrationSteps],
-  ['diverging', (i) => (i.isDivergent === undefined ? undefined : i.isDivergent ? 1 : 0)],
-  ['energy', (i) => i.energy],
-];
-
+/** A chain's draws and their statistics as they come; a statistic first seen late is NaN before. */
 class DrawBuffer {
   readonly values: Float64Array;
-  readonly stats: Record<StatName, Float64Array>;
-  readonly seen = new Set<StatName>(['lp']);
+  readonly stats = new Map<string, Float64Array>();
   n = 0;
-  constructor(capacity: number, readonly width: number) {
+  constructor(private readonly capacity: number, readonly width: number) {
     this.values = new Float64Array(capacity * width);
-    this.stats = Object.fromEntries(STAT_NAMES.map((s) => [s, new Float64Array(capacity).fill(NaN)])) as Record<StatName, Float64Array>;
+    this.stats.set('lp', new Float64Array(capacity));
   }
   push(row: StatRow, values: Float64Array): void {
     this.values.set(values, this.n * this.width);
-    for (const [k, v] of Object.entries(row) as [StatName, number | undefined][]) {
-      if (v === undefined) continue;
-      this.stats[k][this.n] = v;
-      this.seen.add(k);
+    for (const [k, v] of Object.entries(row)) {
+      let col = this.stats.get(k);
+      if (!col) this.stats.set(k, (col = new Float64Array(this.capacity).fill(NaN)));
+      col[this.n] = v;
     }
     this.n += 1;
   }
@@ -109,8 +102,8 @@ class DrawBuffer {
   }
   /** Copies of rows [from, to). */
   rows(from: number, to: number): { values: Float64Array; stats: DrawStats } {
-    const stats = { lp: this.stats.lp.slice(from, to) } as DrawStats;
-    for (const k of STAT_NAMES) if (k !== 'lp' && this.seen.has(k)) stats[k] = this.stats[k].slice(from, to);
+    const stats: DrawStats = { lp: this.stats.get('lp')!.slice(from, to) };
+    for (const k of orderStats(this.stats.keys())) if (k !== 'lp') stats[k] = this.stats.get(k)!.slice(from, to);
     return { values: this.values.slice(from * this.width, to * this.width), stats };
   }
 }
@@ -136,6 +129,8 @@ export class ChainRunner {
   private readonly scratch: Float64Array;
   private readonly started = performance.now();
   private drawsReported = 0;
+  /** Seconds spent in this chain's own iterations (chains run in turn share the wall clock). */
+  private readonly elapsed = { warmupSeconds: 0, samplingSeconds: 0 };
 
   constructor(task: ChainTask, target: PosteriorTarget, sampler: AnySampler) {
     this.task = task;
@@ -178,8 +173,17 @@ export class ChainRunner {
     }
     this.drawBuf = new DrawBuffer(task.draws, this.width);
     if (task.keepWarmup) this.warmupBuf = new DrawBuffer(task.tune, this.width);
-    if (task.checkpointDir) this.checkpoint = new CheckpointWriter(task.checkpointDir, task.chain, layout.params, { seed: task.seed, sampler: sampler.name });
-    if (task.tune === 0) this.checkpoint?.writeAdaptation(this.params.stepSize, this.params.inverseMassMatrix, dim);
+    if (task.checkpointDir) this.checkpoint = this.openCheckpoint(task.checkpointDir, layout.params);
+    if (task.tune === 0) this.checkpoint?.writeAdaptation(this.params.stepSize, this.params.inverseMassMatrix);
+  }
+
+  private openCheckpoint(dir: string, params: ParamInfo[]): CheckpointWriter {
+    const { task, sampler } = this;
+    const inv = this.params.inverseMassMatrix;
+    const metric = inv instanceof Float64Array ? metricKindOf(inv.length, this.target.dim) : 'diag';
+    const samplerOptions = sampler.spec?.options;
+    const meta = { sampler: sampler.name, seed: task.seed, targetAccept: task.targetAccept, ...(samplerOptions ? { samplerOptions } : {}) };
+    return new CheckpointWriter(dir, task.chain, params, { meta, tune: task.tune, keepWarmup: task.keepWarmup, draws: task.draws, metric });
   }
 
   get done(): boolean {
@@ -188,13 +192,13 @@ export class ChainRunner {
 
   advance(): void {
     if (this.done) return;
+    const t0 = performance.now();
     const warmup = this.iteration < this.task.tune;
     const usedParams = this.params;
-    const [state, info] = this.sampler.step(this.rng, this.state, this.target, usedParams) as [SamplerState, SamplerInfo & { stepSize?: number }];
+    const [state, info] = this.sampler.step(this.rng, this.state, this.target, usedParams) as [SamplerState, SamplerInfo];
     this.state = state;
     if (info.isDivergent) this.numDivergences += warmup ? 0 : 1;
-    const row: StatRow = { lp: state.logDensity };
-    for (const [name, get] of STAT_OF_INFO) row[name] = get(info, usedParams);
+    const row = statRow(state.logDensity, info, usedParams);
     if (warmup && this.adaptation && this.adaptState) {
       this.adaptState = this.adaptation.update(this.rng, this.adaptState, state, info, this.target);
       this.params = this.adaptState.params;
@@ -203,9 +207,12 @@ export class ChainRunner {
     this.constrain(state.position, this.scratch);
     if (!warmup) this.drawBuf.push(row, this.scratch);
     else this.warmupBuf?.push(row, this.scratch);
-    if (!warmup || this.warmupBuf) this.checkpoint?.writeDraw(row, warmup, this.scratch);
+    this.checkpoint?.writeDraw(row, warmup, this.scratch);
     this.iteration += 1;
-    if (this.iteration === this.task.tune) this.checkpoint?.writeAdaptation(this.params.stepSize, this.params.inverseMassMatrix, this.target.dim);
+    if (this.iteration === this.task.tune) this.checkpoint?.writeAdaptation(this.params.stepSize, this.params.inverseMassMatrix);
+    const seconds = (performance.now() - t0) / 1000;
+    if (warmup) this.elapsed.warmupSeconds += seconds;
+    else this.elapsed.samplingSeconds += seconds;
   }
 
   /** A progress report: where the chain is, and (when streaming) the draws since the last report. */
@@ -218,9 +225,10 @@ export class ChainRunner {
 
   /** The chain's draws so far (all of them when done). */
   finish(): ChainResult {
-    this.checkpoint?.close();
+    const elapsed = { ...this.elapsed };
+    this.checkpoint?.close(elapsed);
     const main = this.drawBuf.result();
-    const draws: ChainDraws = { values: main.values, stats: main.stats };
+    const draws: ChainDraws = { values: main.values, stats: main.stats, elapsed };
     if (this.warmupBuf) draws.warmup = this.warmupBuf.result();
     if (this.iteration >= this.task.tune) {
       draws.adaptation = { stepSize: this.params.stepSize, inverseMassMatrix: this.params.inverseMassMatrix };

@@ -1,145 +1,96 @@
 /**
  * Checkpoints: each chain appends its draws to `<dir>/chain-<c>.csv` as it makes them, one
- * `writeSync` per draw, so a run that is killed keeps every draw already written. The layout
- * follows CmdStan's CSV: `#` comment lines, a header of sampler columns (`lp__`, …) then
- * parameter columns with 1-based dotted indices (`w.1.2`), and the adaptation result as
- * comments after warmup. `readCheckpoint(dir)` turns the files back into a Trace.
+ * `writeSync` per draw, so a run that is killed keeps every draw already written. Each file is a
+ * CmdStan CSV file, written by the same writer as the exports (samplers/io/cmdstan_writer.ts):
+ * a finished one reads in rstan or ArviZ as it is. `readCheckpoint(dir)` turns the files back
+ * into a Trace, also those of a run killed half-way.
  */
 import { joinPath, listDir, makeDir, openAppendFile, pathExists, readText, type AppendFile } from '../../core/platform/files.js';
-import { Trace, paramSize, scalarNames, type ChainDraws, type DrawStats } from '../trace/trace.js';
+import { Trace, paramSize, type ChainDraws, type StatRow } from '../trace/trace.js';
+import { cutToShortest } from '../trace/cut_to_shortest.js';
+import type { MetricKindName, TraceMeta } from '../trace/trace_meta.js';
 import type { ParamInfo } from '../types.js';
+import { CmdStanCsvWriter } from '../io/cmdstan_writer.js';
+import { preambleLines, metaFromSettings } from '../io/cmdstan_preamble.js';
+import { chainFromParsed, parseCmdStanCsv, statColumnsOf, type ParsedCmdStanCsv } from '../io/cmdstan_reader.js';
+import { paramsFromColumns } from '../io/stan_columns.js';
 
-/** Trace statistic names and their CmdStan column names, in CmdStan's order. */
-export const STAT_COLUMNS = [
-  ['lp', 'lp__'],
-  ['acceptStat', 'accept_stat__'],
-  ['stepSize', 'stepsize__'],
-  ['treeDepth', 'treedepth__'],
-  ['nSteps', 'n_leapfrog__'],
-  ['diverging', 'divergent__'],
-  ['energy', 'energy__'],
-] as const;
+export type { StatRow } from '../trace/trace.js';
 
-export type StatRow = Partial<Record<(typeof STAT_COLUMNS)[number][0], number>>;
-
-const MAGIC = '# hbnn checkpoint v1';
-
-/** Stan-style column names: `mu`, `w.1.2` (1-based, row-major). */
-export function csvColumnNames(params: readonly ParamInfo[]): string[] {
-  return scalarNames(params, (name, idx) => `${name}.${idx.map((i) => i + 1).join('.')}`);
+/** What a chain's checkpoint file says about its run (its preamble). */
+export interface CheckpointRun {
+  meta: TraceMeta;
+  /** Warmup iterations, and whether their draws are written too. */
+  tune: number;
+  keepWarmup: boolean;
+  draws: number;
+  metric: MetricKindName;
 }
 
 export class CheckpointWriter {
   private file: AppendFile | null;
+  private readonly writer: CmdStanCsvWriter;
   readonly path: string;
 
-  constructor(dir: string, chain: number, params: readonly ParamInfo[], meta: Record<string, unknown> = {}) {
+  constructor(dir: string, chain: number, params: readonly ParamInfo[], private readonly run: CheckpointRun) {
     makeDir(dir);
     this.path = joinPath(dir, `chain-${chain}.csv`);
-    this.file = openAppendFile(this.path);
-    const header = [
-      MAGIC,
-      `# chain = ${chain}`,
-      `# params = ${JSON.stringify(params.map((p) => ({ name: p.name, shape: [...p.shape] })))}`,
-      ...Object.entries(meta).map(([k, v]) => `# ${k} = ${JSON.stringify(v)}`),
-      [...STAT_COLUMNS.map((c) => c[1]), 'warmup__', ...csvColumnNames(params)].join(','),
-    ];
-    this.write(header.join('\n') + '\n');
+    const preamble = preambleLines(run.meta, run.meta.model ?? 'hbnn_model', {
+      id: chain + 1,
+      numSamples: run.draws,
+      numWarmup: run.tune,
+      saveWarmup: run.keepWarmup,
+      metric: run.metric,
+    });
+    const file = openAppendFile(this.path);
+    this.file = file;
+    this.writer = new CmdStanCsvWriter((text) => this.append(text), params, preamble);
   }
 
-  private write(text: string): void {
+  private append(text: string): void {
     if (this.file === null) throw new Error(`checkpoint ${this.path}: already closed`);
     this.file.append(text);
   }
 
-  /** One draw: its statistics (missing ones as NaN), whether it is a warmup draw, and its values. */
+  /** One draw, warmup draws only when the run keeps them (the file's save_warmup says so); the first fixes the columns. */
   writeDraw(stats: StatRow, warmup: boolean, values: Float64Array): void {
-    const cells: string[] = STAT_COLUMNS.map(([k]) => String(stats[k] ?? NaN));
-    cells.push(warmup ? '1' : '0');
-    for (let i = 0; i < values.length; i++) cells.push(String(values[i]));
-    this.write(cells.join(',') + '\n');
+    if (warmup && !this.run.keepWarmup) return;
+    this.writer.writeDraw(stats, values);
   }
 
   /** The adapted step size and inverse metric, as CmdStan writes them after warmup. */
-  writeAdaptation(stepSize: number | undefined, inverseMassMatrix: Float64Array | undefined, dim: number): void {
-    const lines = ['# Adaptation terminated'];
-    if (stepSize !== undefined) lines.push(`# Step size = ${stepSize}`);
-    if (inverseMassMatrix) {
-      if (inverseMassMatrix.length === dim) {
-        lines.push('# Diagonal elements of inverse mass matrix:', `# ${Array.from(inverseMassMatrix).join(', ')}`);
-      } else {
-        lines.push('# Elements of inverse mass matrix:');
-        for (let i = 0; i < dim; i++) lines.push(`# ${Array.from(inverseMassMatrix.subarray(i * dim, (i + 1) * dim)).join(', ')}`);
-      }
-    }
-    this.write(lines.join('\n') + '\n');
+  writeAdaptation(stepSize: number | undefined, inverseMassMatrix: Float64Array | undefined): void {
+    this.writer.writeAdaptation({ stepSize, inverseMassMatrix }, this.run.metric);
   }
 
-  close(): void {
-    this.file?.close();
+  /** Ends the file with the chain's elapsed times (a finished chain's file is then a complete CmdStan CSV). */
+  close(elapsed?: { warmupSeconds: number; samplingSeconds: number }): void {
+    if (this.file === null) return;
+    if (elapsed) this.writer.writeElapsed(elapsed);
+    this.file.close();
     this.file = null;
   }
 }
 
-interface ParsedChain {
+interface ChainFile {
   chain: number;
-  params: ParamInfo[];
-  draws: ChainDraws;
-  numDraws: number;
+  path: string;
+  parsed: ParsedCmdStanCsv;
 }
 
-function parseChainFile(path: string, chain: number): ParsedChain {
-  const lines = readText(path).split('\n');
-  if (lines[0] !== MAGIC) throw new Error(`readCheckpoint: ${path} is not an hbnn checkpoint (first line '${lines[0]}')`);
-  let params: ParamInfo[] | undefined;
-  let header: string[] | undefined;
-  const rows: number[][] = [];
-  let stepSize: number | undefined;
-  const metricRows: number[][] = [];
-  let inMetric = false;
-  for (const line of lines) {
-    if (line === '') continue;
-    if (line.startsWith('#')) {
-      const body = line.slice(1).trim();
-      if (body.startsWith('params = ')) params = JSON.parse(body.slice('params = '.length)) as ParamInfo[];
-      else if (body.startsWith('Step size = ')) stepSize = Number(body.slice('Step size = '.length));
-      else if (body.endsWith('inverse mass matrix:')) inMetric = true;
-      else if (inMetric) metricRows.push(body.split(',').map(Number));
-      continue;
-    }
-    inMetric = false;
-    if (!header) {
-      header = line.split(',');
-      continue;
-    }
-    const cells = line.split(',');
-    // A line cut short by a kill mid-write is dropped; complete lines are kept.
-    if (cells.length !== header.length) continue;
-    rows.push(cells.map(Number));
-  }
-  if (!params || !header) throw new Error(`readCheckpoint: ${path} has no params line or column header`);
-  const width = params.reduce((n, p) => n + paramSize(p.shape), 0);
-  const nStats = STAT_COLUMNS.length;
-  const split = (warm: boolean) => {
-    const sel = rows.filter((r) => (r[nStats] === 1) === warm);
-    const values = new Float64Array(sel.length * width);
-    sel.forEach((r, d) => values.set(r.slice(nStats + 1), d * width));
-    const stats: DrawStats = { lp: Float64Array.from(sel, (r) => r[0]) };
-    STAT_COLUMNS.forEach(([k], j) => {
-      if (k === 'lp') return;
-      const col = Float64Array.from(sel, (r) => r[j]);
-      if (col.some((v) => !Number.isNaN(v))) stats[k] = col;
-    });
-    return { values, stats, n: sel.length };
-  };
-  const post = split(false);
-  const warm = split(true);
-  const draws: ChainDraws = { values: post.values, stats: post.stats };
-  if (warm.n > 0) draws.warmup = { values: warm.values, stats: warm.stats };
-  if (stepSize !== undefined || metricRows.length > 0) {
-    draws.adaptation = { stepSize, inverseMassMatrix: metricRows.length > 0 ? Float64Array.from(metricRows.flat()) : undefined };
-  }
-  return { chain, params, draws, numDraws: post.n };
+function chainFilesIn(dir: string): ChainFile[] {
+  const files = listDir(dir)
+    .map((f) => /^chain-(\d+)\.csv$/.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ file: m[0], chain: Number(m[1]) }))
+    .sort((a, b) => a.chain - b.chain);
+  if (files.length === 0) throw new Error(`readCheckpoint: no chain-<c>.csv files in '${dir}'`);
+  return files.map((f) => {
+    const path = joinPath(dir, f.file);
+    const text = readText(path);
+    if (text.startsWith('# hbnn checkpoint v1\n')) throw new Error(`readCheckpoint: ${path} has the layout of older hbnn versions (a warmup__ column); read it with the version that wrote it`);
+    return { chain: f.chain, path, parsed: parseCmdStanCsv(text, path, { partial: true }) };
+  });
 }
 
 /**
@@ -149,36 +100,26 @@ function parseChainFile(path: string, chain: number): ParsedChain {
  */
 export function readCheckpoint(dir: string): Trace {
   if (!pathExists(dir)) throw new Error(`readCheckpoint: directory '${dir}' does not exist`);
-  const files = listDir(dir)
-    .map((f) => /^chain-(\d+)\.csv$/.exec(f))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ file: m[0], chain: Number(m[1]) }))
-    .sort((a, b) => a.chain - b.chain);
-  if (files.length === 0) throw new Error(`readCheckpoint: no chain-<c>.csv files in '${dir}'`);
-  const parsed = files.map((f) => parseChainFile(joinPath(dir, f.file), f.chain));
-  const withDraws = parsed.filter((p) => p.numDraws > 0);
-  if (withDraws.length === 0) throw new Error(`readCheckpoint: no chain in '${dir}' has post-warmup draws yet`);
-  const n = Math.min(...withDraws.map((p) => p.numDraws));
-  const params = withDraws[0].params;
-  const width = params.reduce((s, p) => s + paramSize(p.shape), 0);
-  for (const p of withDraws) {
-    if (JSON.stringify(p.params) !== JSON.stringify(params)) throw new Error(`readCheckpoint: chain ${p.chain} has different params than chain ${withDraws[0].chain}`);
+  const files = chainFilesIn(dir);
+  const started = files.filter((f) => f.parsed.columns.length > 0);
+  const first = started[0];
+  if (!first) throw new Error(`readCheckpoint: no chain in '${dir}' has post-warmup draws yet`);
+  const { params, placement } = paramsFromColumns(first.parsed.columns, first.path);
+  const statColumns = statColumnsOf(first.parsed.columns, first.path);
+  for (const f of started) {
+    if (f.parsed.columns.join(',') !== first.parsed.columns.join(',')) throw new Error(`readCheckpoint: chain ${f.chain} has different params than chain ${first.chain}`);
   }
-  const chains = withDraws.map((p) => {
-    const d = p.draws;
-    if (p.numDraws === n) return d;
-    const stats = Object.fromEntries(Object.entries(d.stats).map(([k, v]) => [k, (v as Float64Array).slice(0, n)])) as unknown as DrawStats;
-    return { ...d, values: d.values.slice(0, n * width), stats };
+  const width = params.reduce((s, p) => s + paramSize(p.shape), 0);
+  const chains = files.map((f) => {
+    const draws: ChainDraws = f.parsed.columns.length > 0 ? chainFromParsed(f.parsed, placement, statColumns) : { values: new Float64Array(0), stats: { lp: new Float64Array(0) } };
+    return { id: f.chain, draws, numDraws: draws.stats.lp.length };
   });
+  const cut = cutToShortest(chains, width);
+  if (cut.chains.length === 0) throw new Error(`readCheckpoint: no chain in '${dir}' has post-warmup draws yet`);
   return new Trace({
     params,
-    chains,
-    meta: {
-      source: 'checkpoint',
-      dir,
-      chainIds: withDraws.map((p) => p.chain),
-      truncatedTo: n,
-      chainsWithoutDraws: parsed.filter((p) => p.numDraws === 0).map((p) => p.chain),
-    },
+    chains: cut.chains,
+    meta: { ...metaFromSettings(first.parsed.settings), source: 'checkpoint', dir, chainIds: cut.chainIds, truncatedTo: cut.drawsKept, chainsWithoutDraws: cut.chainsWithoutDraws },
   });
 }
+

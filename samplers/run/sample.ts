@@ -10,13 +10,15 @@
 import { randomSeed } from '../../core/runtime.js';
 import { Rng } from '../../core/rng.js';
 import type { AnySampler, LogDensity, PosteriorTarget, SamplerSpec } from '../types.js';
-import { Trace, type DrawStats } from '../trace/trace.js';
+import { Trace, type TraceMeta } from '../trace/trace.js';
+import { cutToShortest } from '../trace/cut_to_shortest.js';
+import { metricKindOf } from '../trace/trace_meta.js';
 import type { WindowScheduleOptions } from '../adaptation/window_schedule.js';
 import { createProgress } from './progress_bars.js';
 import { combineProgress, type ChainProgress, type ProgressReporter } from './progress_events.js';
 import type { RunControl } from './run_control.js';
 import { samplerFactory, workerSpecOf, type BuiltInSamplerName } from '../registry.js';
-import { runSequential, type ChainResult, type ChainTask, type RunOutcome, traceLayout } from './chain_runner.js';
+import { runSequential, type ChainTask, type RunOutcome, traceLayout } from './chain_runner.js';
 import { runParallel } from './parallel/run_parallel.js';
 import type { WorkerTargetSpec } from './parallel/protocol.js';
 import { adviInitializer, type AdviInit } from '../vi/advi_initializer.js';
@@ -267,10 +269,10 @@ function diagToDense(d: Float64Array): Float64Array {
   return m;
 }
 
-function assembleTrace(target: PosteriorTarget, outcome: RunOutcome, meta: Record<string, unknown>): Trace {
+function assembleTrace(target: PosteriorTarget, outcome: RunOutcome, meta: TraceMeta): Trace {
   const { params, width } = traceLayout(target);
   const { failed, interrupted } = outcome;
-  let results = outcome.results;
+  const results = outcome.results;
   if (results.length === 0) {
     if (failed.length > 0) {
       const err = new Error(`sample: every chain failed; chain ${failed[0].chain}: ${failed[0].error}`) as Error & { failedChains?: unknown };
@@ -284,25 +286,20 @@ function assembleTrace(target: PosteriorTarget, outcome: RunOutcome, meta: Recor
       throw new Error(`sample: chain ${r.chain} returned ${r.draws.values.length / Math.max(1, r.numDraws)} values per draw, but the target has ${width}; does workerTarget rebuild the same target?`);
     }
   }
-  const withDraws = results.filter((r) => r.numDraws > 0);
-  if (withDraws.length === 0) throw new Error(`sample: ${interrupted ? 'interrupted' : 'stopped'} during warmup, before any post-warmup draw`);
   // Chains interrupted at different points are cut to the shortest so draws line up.
-  const n = Math.min(...withDraws.map((r) => r.numDraws));
-  const chainsWithoutDraws = results.filter((r) => r.numDraws === 0).map((r) => r.chain);
-  results = withDraws;
-  const chainDraws = results.map((r) => {
-    if (r.numDraws === n) return r.draws;
-    const stats = Object.fromEntries(Object.entries(r.draws.stats).map(([k, v]) => [k, (v as Float64Array).slice(0, n)])) as unknown as DrawStats;
-    return { ...r.draws, values: r.draws.values.slice(0, n * width), stats };
-  });
+  const cut = cutToShortest(results.map((r) => ({ id: r.chain, draws: r.draws, numDraws: r.numDraws })), width);
+  if (cut.chains.length === 0) throw new Error(`sample: ${interrupted ? 'interrupted' : 'stopped'} during warmup, before any post-warmup draw`);
+  const inv = cut.chains[0].adaptation?.inverseMassMatrix;
   return new Trace({
     params,
-    chains: chainDraws,
+    chains: cut.chains,
     meta: {
       ...meta,
-      chainIds: results.map((r) => r.chain),
+      dim: target.dim,
+      ...(inv ? { metric: metricKindOf(inv.length, target.dim) } : {}),
+      chainIds: cut.chainIds,
       interrupted,
-      ...(interrupted ? { drawsKept: n, chainsWithoutDraws } : {}),
+      ...(interrupted ? { drawsKept: cut.drawsKept, chainsWithoutDraws: cut.chainsWithoutDraws } : {}),
       failedChains: failed,
       perChain: outcome.results.map((r) => ({
         chain: r.chain,
@@ -318,7 +315,7 @@ function assembleTrace(target: PosteriorTarget, outcome: RunOutcome, meta: Recor
 
 /** Per-chain cost from `trace.meta.perChain`: the share of time spent outside the gradient is the sampler's overhead. */
 export function samplerOverhead(trace: Trace): { chain: number; numGradEvals: number; secondsInGradient: number; secondsTotal: number; overheadFraction: number }[] {
-  const per = trace.meta.perChain as ChainResult[] | undefined;
+  const per = trace.meta.perChain;
   if (!per) throw new Error('samplerOverhead: trace.meta.perChain is missing (was the trace made by sample()?)');
   return per.map((r) => ({
     chain: r.chain,

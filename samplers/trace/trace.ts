@@ -4,20 +4,11 @@
  * of all parameters); `get(name)` gathers one parameter across chains.
  */
 import type { ParamInfo } from '../types.js';
+import type { DrawStats, StatName } from './draw_stats.js';
+import type { TraceMeta } from './trace_meta.js';
 
-/** Per-draw sampler statistics, one Float64Array (length = draws) per field. */
-export interface DrawStats {
-  lp: Float64Array; // lp__
-  acceptStat?: Float64Array; // accept_stat__
-  stepSize?: Float64Array; // stepsize__
-  treeDepth?: Float64Array; // treedepth__
-  nSteps?: Float64Array; // n_leapfrog__
-  diverging?: Float64Array; // divergent__ (0/1)
-  energy?: Float64Array; // energy__
-}
-
-export const STAT_NAMES = ['lp', 'acceptStat', 'stepSize', 'treeDepth', 'nSteps', 'diverging', 'energy'] as const;
-export type StatName = (typeof STAT_NAMES)[number];
+export { DRAW_STATS, STAT_NAMES, type DrawStats, type StatName, type StatRow } from './draw_stats.js';
+export type { TraceMeta } from './trace_meta.js';
 
 export interface ChainDraws {
   /** draws × width, row-major. */
@@ -27,13 +18,15 @@ export interface ChainDraws {
   warmup?: { values: Float64Array; stats: DrawStats };
   /** Final adapted step size and inverse mass matrix, when the sampler has them. */
   adaptation?: { stepSize?: number; inverseMassMatrix?: Float64Array };
+  /** Seconds this chain spent in warmup and in sampling (CmdStan's elapsed-time footer). */
+  elapsed?: { warmupSeconds: number; samplingSeconds: number };
 }
 
 export interface TraceInit {
   params: readonly ParamInfo[];
   chains: ChainDraws[];
-  /** Free-form description of how the trace was made (sampler name, options, seed, timing). */
-  meta?: Record<string, unknown>;
+  /** How the trace was made (sampler, settings, seed, timing); see TraceMeta. */
+  meta?: TraceMeta;
 }
 
 export function paramSize(shape: readonly number[]): number {
@@ -70,7 +63,7 @@ export function scalarNames(params: readonly ParamInfo[], format: (name: string,
 export class Trace {
   readonly params: readonly ParamInfo[];
   readonly chainDraws: ChainDraws[];
-  readonly meta: Record<string, unknown>;
+  readonly meta: TraceMeta;
   /** Total scalars per draw. */
   readonly width: number;
   private readonly offsets: Map<string, number>;
@@ -149,8 +142,8 @@ export class Trace {
     return scalarNames(this.params, (name, idx) => `${name}[${idx.join(',')}]`);
   }
 
-  /** A per-draw statistic across chains, or undefined when the sampler does not report it. */
-  stat(name: StatName): Float64Array[] | undefined {
+  /** A per-draw statistic across chains (a table name or a sampler's extra one), or undefined when not every chain has it. */
+  stat(name: StatName | (string & {})): Float64Array[] | undefined {
     const arrays = this.chainDraws.map((c) => c.stats[name]);
     return arrays.every((a) => a !== undefined) ? (arrays as Float64Array[]) : undefined;
   }
@@ -167,11 +160,11 @@ export class Trace {
     const chains = this.chainDraws.map((c) => {
       const values = new Float64Array(keep * w);
       for (let d = 0; d < keep; d++) values.set(c.values.subarray(d * step * w, (d * step + 1) * w), d * w);
-      const stats = {} as DrawStats;
-      for (const [name, arr] of Object.entries(c.stats) as [StatName, Float64Array | undefined][]) {
+      const stats: DrawStats = { lp: new Float64Array(0) };
+      for (const [name, arr] of Object.entries(c.stats)) {
         if (arr) stats[name] = Float64Array.from({ length: keep }, (_, d) => arr[d * step]);
       }
-      return { values, stats, ...(c.adaptation ? { adaptation: c.adaptation } : {}) };
+      return { values, stats, ...(c.adaptation ? { adaptation: c.adaptation } : {}), ...(c.elapsed ? { elapsed: c.elapsed } : {}) };
     });
     return new Trace({ params: this.params, chains, meta: { ...this.meta, thinnedBy: step } });
   }

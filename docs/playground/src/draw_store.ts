@@ -3,14 +3,14 @@
  * reports. Kept outside the sampler so that a paused, stopped or failed run still has them: the
  * live plots, the accuracy table and the CSV download all read from here.
  */
-import { Trace } from '../../../samplers/trace/trace.js';
+import { Trace, type DrawStats, type TraceMeta } from '../../../samplers/trace/trace.js';
+import { cutToShortest } from '../../../samplers/trace/cut_to_shortest.js';
 import type { ParamInfo } from '../../../samplers/types.js';
 import type { ChainProgress } from '../../../samplers/run/progress_events.js';
-import { STAT_NAMES, type DrawStats, type StatName } from '../../../samplers/trace/trace.js';
 
 class ChainBuffer {
   values: Float64Array;
-  stats = new Map<StatName, Float64Array>();
+  stats = new Map<string, Float64Array>();
   n = 0;
   constructor(readonly width: number) {
     this.values = new Float64Array(64 * width);
@@ -25,8 +25,7 @@ class ChainBuffer {
       this.values = grown;
     }
     this.values.set(draws.values, this.n * this.width);
-    for (const name of STAT_NAMES) {
-      const col = draws.stats[name];
+    for (const [name, col] of Object.entries(draws.stats)) {
       if (!col) continue;
       let buf = this.stats.get(name) ?? new Float64Array(0);
       if (buf.length < need) {
@@ -41,7 +40,7 @@ class ChainBuffer {
   }
   /** The first `n` draws as a Trace chain. */
   slice(n: number): { values: Float64Array; stats: DrawStats } {
-    const stats = {} as DrawStats;
+    const stats: DrawStats = { lp: new Float64Array(0) };
     for (const [name, col] of this.stats) stats[name] = col.slice(0, n);
     return { values: this.values.slice(0, n * this.width), stats };
   }
@@ -74,10 +73,10 @@ export class StageDraws {
    * The draws so far as a Trace: chains that have draws, cut to the shortest so they line up
    * (as sample() does with an interrupted run); null before the first post-warmup draw.
    */
-  trace(meta: Record<string, unknown> = {}): Trace | null {
-    const withDraws = [...this.chains.entries()].filter(([, c]) => c.n > 0).sort((a, b) => a[0] - b[0]);
-    if (withDraws.length === 0) return null;
-    const n = Math.min(...withDraws.map(([, c]) => c.n));
-    return new Trace({ params: this.params, chains: withDraws.map(([, c]) => c.slice(n)), meta: { ...meta, chainIds: withDraws.map(([id]) => id) } });
+  trace(meta: TraceMeta = {}): Trace | null {
+    const chains = [...this.chains.entries()].sort((a, b) => a[0] - b[0]).map(([id, c]) => ({ id, draws: c.slice(c.n), numDraws: c.n }));
+    const cut = cutToShortest(chains, this.width);
+    if (cut.chains.length === 0) return null;
+    return new Trace({ params: this.params, chains: cut.chains, meta: { ...meta, chainIds: cut.chainIds } });
   }
 }

@@ -318,7 +318,8 @@ function refreshDownloads(): void {
 function download(): void {
   const entry = run?.stages[Number(($('stage-select') as HTMLSelectElement).value)];
   const note = $('download-note');
-  const trace = entry?.draws.trace({ sampler: 'nuts', seed: run?.settings.seed, tune: run?.settings.tune });
+  const settings = run?.settings;
+  const trace = entry?.draws.trace({ sampler: 'nuts', seed: settings?.seed, tune: settings?.tune, ...(settings ? { samplerOptions: { maxTreeDepth: settings.maxTreeDepth } } : {}) });
   if (!entry || !trace) {
     note.textContent = 'No post-warmup draws in that stage yet.';
     return;

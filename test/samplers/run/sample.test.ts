@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sample, samplerOverhead } from '../../../samplers/run/sample.js';
 import { readCheckpoint } from '../../../samplers/run/checkpoint.js';
+import { cmdStanCsvTexts } from '../../../samplers/io/cmdstan_csv.js';
 import { mala } from '../../../samplers/mcmc/mala.js';
 import type { LogDensity, PosteriorTarget, Sampler } from '../../../samplers/types.js';
 import { randomWalk } from '../../fixtures/random_walk_metropolis.js';
@@ -54,6 +55,9 @@ test('sample: a seed gives identical draws, sequential or in worker threads', as
   const par = await sample(normal2, { ...opts, parallel: true, workerTarget: { module: normal2Module, exportName: 'make' } });
   t.deepEqual(Array.from(par.get('x').values), Array.from(seq.get('x').values), 'same draws');
   t.deepEqual(Array.from(par.stat('energy')![1]), Array.from(seq.stat('energy')![1]), 'same stats');
+  t.ok(par.chainDraws.every((c) => c.elapsed!.warmupSeconds > 0 && c.elapsed!.samplingSeconds > 0), 'elapsed times come back from the workers');
+  const untimed = (text: string) => text.split('\n').filter((l) => !/ seconds \(/.test(l)).join('\n');
+  t.deepEqual(cmdStanCsvTexts(par).map(untimed), cmdStanCsvTexts(seq).map(untimed), 'the same CmdStan CSV but for the elapsed times');
   const again = await sample(normal2, opts);
   t.deepEqual(Array.from(again.get('x').values), Array.from(seq.get('x').values), 'reproducible');
   t.end();
@@ -186,7 +190,7 @@ test('sample: checkpoints are written per draw and read back', async (t) => {
   try {
     const trace = await sample(normal2, { chains: 2, draws: 30, tune: 30, seed: 4, checkpoint: { dir } });
     const text = readFileSync(join(dir, 'chain-1.csv'), 'utf8');
-    t.ok(text.includes('lp__,accept_stat__,stepsize__,treedepth__,n_leapfrog__,divergent__,energy__,warmup__,x.1,x.2'), 'CmdStan-style header');
+    t.ok(text.includes('\nlp__,accept_stat__,stepsize__,treedepth__,n_leapfrog__,divergent__,energy__,x.1,x.2\n'), 'CmdStan header (the checkpoint is a CmdStan CSV file)');
     t.ok(text.includes('# Step size = '), 'adaptation written');
     const back = readCheckpoint(dir);
     t.deepEqual(Array.from(back.get('x').values), Array.from(trace.get('x').values), 'values round-trip exactly');
