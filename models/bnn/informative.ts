@@ -11,6 +11,7 @@
  * Either way `network.weightsFromDraw` returns the weights w, so `predict` works unchanged.
  */
 import { cholesky } from '../../core/linalg.js';
+import { shapeSize } from '../../core/shape.js';
 import { modelBackend } from '../../core/kernels/backend.js';
 import * as T from '../../autodiff/ops/index.js';
 import { Tensor } from '../../autodiff/tensor.js';
@@ -69,7 +70,7 @@ export function informativeBnn(group: GroupData, prior: readonly LayerPrior[], o
       return lp;
     },
   });
-  const offsets = shapes.map((_, l) => model.params.slice(0, l).reduce((acc, q) => acc + q.shape.reduce((a, b) => a * b, 1), 0));
+  const offsets = shapes.map((_, l) => model.params.slice(0, l).reduce((acc, q) => acc + shapeSize(q.shape), 0));
   const network: BnnNetwork = {
     sizes: [...sizes],
     groups: 1,

@@ -5,6 +5,7 @@
  * one network per group with every weight ~ N(0, priorSd²).
  */
 import { modelBackend, type BackendName, type ModelBackend } from '../../core/kernels/backend.js';
+import { shapeSize } from '../../core/shape.js';
 import * as T from '../../autodiff/ops/index.js';
 import { Tensor } from '../../autodiff/tensor.js';
 import { defineModel, type Model } from '../define_model.js';
@@ -133,7 +134,7 @@ export function paramOffsets(model: Model): Map<string, number> {
   let off = 0;
   for (const p of model.params) {
     offsets.set(p.name, off);
-    off += p.shape.reduce((a, d) => a * d, 1);
+    off += shapeSize(p.shape);
   }
   return offsets;
 }

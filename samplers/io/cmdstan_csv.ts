@@ -7,6 +7,7 @@
  * metric), and the draws. `readCmdStanCsv` reads such files (ours or CmdStan's) back into a Trace.
  */
 import { joinPath, makeDir, readText, writeText } from '../../core/platform/files.js';
+import { shapeSize } from '../../core/shape.js';
 import { Trace, type ChainDraws, type DrawStats, type StatName } from '../trace/trace.js';
 import type { ParamInfo } from '../types.js';
 
@@ -61,7 +62,7 @@ function stanColumns(params: readonly ParamInfo[]): { names: string[]; source: n
     if (/[.,[\]\s]/.test(p.name) || p.name.endsWith('__')) {
       throw new Error(`writeCmdStanCsv: parameter name '${p.name}' cannot be written to CmdStan CSV (no dots, commas, brackets, spaces or trailing '__')`);
     }
-    const size = p.shape.reduce((a, b) => a * b, 1);
+    const size = shapeSize(p.shape);
     if (p.shape.length === 0) {
       names.push(p.name);
       source.push(offset++);
@@ -264,7 +265,7 @@ function paramsFromColumns(columns: string[], path: string): { params: ParamInfo
   const placement: number[] = []; // placement[k] = CSV column of the k-th scalar in row-major trace order
   for (const b of bases) {
     const shape = b.indices[0].map((_, a) => Math.max(...b.indices.map((ix) => ix[a])));
-    const size = shape.reduce((x, y) => x * y, 1);
+    const size = shapeSize(shape);
     if (size !== b.indices.length) {
       throw new Error(`readCmdStanCsv: parameter '${b.name}' in ${path} has ${b.indices.length} columns but its indices span shape [${shape}] (${size} elements)`);
     }

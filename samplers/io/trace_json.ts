@@ -5,6 +5,7 @@
  * which JSON lacks, as the strings "NaN", "Infinity", "-Infinity".
  */
 import { readText, writeText } from '../../core/platform/files.js';
+import { shapeSize } from '../../core/shape.js';
 import { STAT_NAMES, Trace, type ChainDraws, type DrawStats } from '../trace/trace.js';
 
 /** Identifies the file format; bump `TRACE_JSON_VERSION` when the layout changes. */
@@ -91,7 +92,7 @@ export function traceFromJson(data: unknown): Trace {
     }
     return { name: p.name, shape: p.shape };
   });
-  const width = params.reduce((w, p) => w + p.shape.reduce((a, b) => a * b, 1), 0);
+  const width = params.reduce((w, p) => w + shapeSize(p.shape), 0);
   const chains: ChainDraws[] = (d.chains as Record<string, unknown>[]).map((c, i) => {
     const chain: ChainDraws = decodeDraws(c, width, `chains[${i}]`);
     if (c.warmup) chain.warmup = decodeDraws(c.warmup as Record<string, unknown>, width, `chains[${i}].warmup`);

@@ -5,8 +5,9 @@
  */
 import { Rng } from '../../core/rng.js';
 import { sleep, yieldToEventLoop } from '../../core/runtime.js';
+import { shapeSize } from '../../core/shape.js';
 import type { LogDensity, ParamInfo, PosteriorTarget, Sampler, SamplerInfo, SamplerParams, SamplerState } from '../types.js';
-import { paramSize, STAT_NAMES, type ChainDraws, type DrawStats, type StatName } from '../trace/trace.js';
+import { STAT_NAMES, type ChainDraws, type DrawStats, type StatName } from '../trace/trace.js';
 import { evaluateAt } from '../mcmc/integrator.js';
 import { identityInverseMassMatrix } from '../mcmc/metric.js';
 import { windowAdaptation, type WindowAdaptation, type WindowAdaptationState } from '../adaptation/window_adaptation.js';
@@ -76,7 +77,7 @@ export function traceLayout(target: PosteriorTarget): { params: ParamInfo[]; wid
   if (target.params && target.params.length > 0) {
     if (typeof target.constrainInto !== 'function') throw new Error('sample: target has params but no constrainInto(x, out)');
     const params = target.params.map((p) => ({ name: p.name, shape: [...p.shape] }));
-    const width = params.reduce((n, p) => n + paramSize(p.shape), 0);
+    const width = params.reduce((n, p) => n + shapeSize(p.shape), 0);
     return { params, width, constrain: (x, out) => target.constrainInto!(x, out) };
   }
   return { params: [{ name: 'x', shape: [target.dim] }], width: target.dim, constrain: (x, out) => out.set(x) };

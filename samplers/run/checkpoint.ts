@@ -6,7 +6,8 @@
  * comments after warmup. `readCheckpoint(dir)` turns the files back into a Trace.
  */
 import { joinPath, listDir, makeDir, openAppendFile, pathExists, readText, type AppendFile } from '../../core/platform/files.js';
-import { Trace, paramSize, scalarNames, type ChainDraws, type DrawStats } from '../trace/trace.js';
+import { shapeSize } from '../../core/shape.js';
+import { Trace, scalarNames, type ChainDraws, type DrawStats } from '../trace/trace.js';
 import type { ParamInfo } from '../types.js';
 
 /** Trace statistic names and their CmdStan column names, in CmdStan's order. */
@@ -118,7 +119,7 @@ function parseChainFile(path: string, chain: number): ParsedChain {
     rows.push(cells.map(Number));
   }
   if (!params || !header) throw new Error(`readCheckpoint: ${path} has no params line or column header`);
-  const width = params.reduce((n, p) => n + paramSize(p.shape), 0);
+  const width = params.reduce((n, p) => n + shapeSize(p.shape), 0);
   const nStats = STAT_COLUMNS.length;
   const split = (warm: boolean) => {
     const sel = rows.filter((r) => (r[nStats] === 1) === warm);
@@ -160,7 +161,7 @@ export function readCheckpoint(dir: string): Trace {
   if (withDraws.length === 0) throw new Error(`readCheckpoint: no chain in '${dir}' has post-warmup draws yet`);
   const n = Math.min(...withDraws.map((p) => p.numDraws));
   const params = withDraws[0].params;
-  const width = params.reduce((s, p) => s + paramSize(p.shape), 0);
+  const width = params.reduce((s, p) => s + shapeSize(p.shape), 0);
   for (const p of withDraws) {
     if (JSON.stringify(p.params) !== JSON.stringify(params)) throw new Error(`readCheckpoint: chain ${p.chain} has different params than chain ${withDraws[0].chain}`);
   }
