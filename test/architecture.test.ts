@@ -2,8 +2,8 @@
  * The architecture, checked on the sources: no import cycle among the library's files, and no
  * import that breaks the dependency rule (core ← autodiff ← models; core ← samplers; samplers
  * import neither autodiff nor models; nothing imports bin/, bench/, test/ or docs/; node:
- * modules only in core/platform's Node twins and a worker entry). The checks are first run on
- * small in-memory graphs, so a pass below means they can fail.
+ * modules only in core/platform's Node twins and a worker entry; platform contracts type-level
+ * only). The checks are first run on small in-memory graphs, so a pass below means they can fail.
  */
 import test from 'tape';
 import { dirname, join } from 'node:path';
@@ -86,6 +86,8 @@ test('architecture: ruleViolations names each import against the dependency rule
     { from: 'samplers/run/parallel/worker.ts', to: null, kind: 'static', specifier: 'node:worker_threads' },
     { from: 'models/m.ts', to: null, kind: 'static', specifier: './gone.js' },
     { from: 'models/m.ts', to: null, kind: 'static', specifier: 'ndarray' },
+    edge('core/platform/x.contract.ts', 'core/platform/x.ts', 'typeQuery'),
+    edge('core/platform/x.contract.ts', 'core/rng.ts'),
   ];
   t.deepEqual(ruleViolations(graph), [
     'core/a.ts (core) imports autodiff/t.ts (autodiff): core may import only core',
@@ -97,6 +99,7 @@ test('architecture: ruleViolations names each import against the dependency rule
     "samplers/s.ts imports 'node:fs': only core/platform's Node twins and a worker entry may import node: modules",
     "core/platform/files.browser.ts imports 'node:fs': only core/platform's Node twins and a worker entry may import node: modules",
     "models/m.ts imports './gone.js', which resolves to no .ts file",
+    "core/platform/x.contract.ts imports './core/rng.ts' at run time: a platform contract is type-level only",
   ]);
   t.end();
 });

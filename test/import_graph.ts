@@ -190,7 +190,9 @@ export function ruleViolations(edges: readonly ImportEdge[]): string[] {
   for (const e of edges) {
     const allowed = LAYER_IMPORTS[layerOf(e.from)];
     if (allowed === undefined) continue; // not library code (bin/, bench/, test/, docs/)
-    if (e.specifier.startsWith('node:') && !mayImportNode(e.from)) {
+    if (e.from.endsWith('.contract.ts') && (e.kind === 'static' || e.kind === 'dynamic')) {
+      out.push(`${e.from} imports '${e.specifier}' at run time: a platform contract is type-level only`);
+    } else if (e.specifier.startsWith('node:') && !mayImportNode(e.from)) {
       out.push(`${e.from} imports '${e.specifier}': only core/platform's Node twins and a worker entry may import node: modules`);
     } else if (e.specifier.startsWith('.') && e.to === null) {
       out.push(`${e.from} imports '${e.specifier}', which resolves to no .ts file`);
