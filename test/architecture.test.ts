@@ -8,7 +8,7 @@
 import test from 'tape';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findCycles, importEdges, librarySources, parseImports, resolveRelative, ruleViolations, type ImportEdge } from './import_graph.js';
+import { describeCycle, findCycles, importEdges, librarySources, parseImports, resolveRelative, ruleViolations, type ImportEdge } from './import_graph.js';
 
 // dist/test/architecture.test.js → the repository root, where the .ts sources are.
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -59,9 +59,11 @@ test('architecture: findCycles reports each cycle with its files, and ignores ty
     edge('core/p.ts', 'core/p.contract.ts', 'type'),
   ];
   t.deepEqual(findCycles(graph), [
-    ['core/a.ts', 'core/b.ts', 'core/c.ts', 'core/a.ts'],
-    ['core/e.ts', 'core/e.ts'],
+    { path: ['core/a.ts', 'core/b.ts', 'core/c.ts', 'core/a.ts'], files: ['core/a.ts', 'core/b.ts', 'core/c.ts'] },
+    { path: ['core/e.ts', 'core/e.ts'], files: ['core/e.ts'] },
   ]);
+  const wide = findCycles([edge('core/a.ts', 'core/b.ts'), edge('core/b.ts', 'core/a.ts'), edge('core/b.ts', 'core/c.ts'), edge('core/c.ts', 'core/a.ts')]);
+  t.deepEqual(wide.map(describeCycle), ['core/a.ts → core/b.ts → core/a.ts (its component also holds core/c.ts)'], 'the shortest path, and the rest of the component');
   t.deepEqual(findCycles(graph.filter((e) => e.from !== 'core/c.ts' && e.from !== 'core/e.ts')), [], 'no cycle once broken');
   t.end();
 });
@@ -109,7 +111,7 @@ const edges = importEdges(ROOT, librarySources(ROOT, LIBRARY_DIRS, ['index.ts'])
 test('architecture: the library has no import cycle', (t) => {
   t.ok(edges.length > 100, `${edges.length} imports read from ${new Set(edges.map((e) => e.from)).size} files`);
   const cycles = findCycles(edges);
-  t.deepEqual(cycles.map((c) => c.join(' → ')), [], cycles.length === 0 ? 'no cycle' : `${cycles.length} import cycle(s)`);
+  t.deepEqual(cycles.map(describeCycle), [], cycles.length === 0 ? 'no cycle' : `${cycles.length} import cycle(s)`);
   t.end();
 });
 

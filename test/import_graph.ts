@@ -92,11 +92,23 @@ export function importEdges(root: string, files: readonly string[]): ImportEdge[
   );
 }
 
+/** An import cycle: one closed path (its first file repeated at the end) and every file of its strongly connected component. */
+export interface ImportCycle {
+  path: string[];
+  files: string[];
+}
+
+/** How a cycle reads in a test failure: the path, and the component's other files if any. */
+export function describeCycle(c: ImportCycle): string {
+  const others = c.files.filter((f) => !c.path.includes(f));
+  return `${c.path.join(' → ')}${others.length > 0 ? ` (its component also holds ${others.join(', ')})` : ''}`;
+}
+
 /**
- * Every import cycle, one per strongly connected component (Tarjan), as the files along one
- * closed path through it, the first repeated at the end. Type queries are left out (see ImportKind).
+ * Every import cycle, one per strongly connected component (Tarjan), with a shortest closed path
+ * through it. Type queries are left out (see ImportKind).
  */
-export function findCycles(edges: readonly ImportEdge[]): string[][] {
+export function findCycles(edges: readonly ImportEdge[]): ImportCycle[] {
   const next = new Map<string, string[]>();
   for (const e of edges) {
     if (e.to === null || e.kind === 'typeQuery') continue;
@@ -105,7 +117,7 @@ export function findCycles(edges: readonly ImportEdge[]): string[][] {
   }
   return stronglyConnected(next)
     .filter((scc) => scc.length > 1 || (next.get(scc[0]) ?? []).includes(scc[0]))
-    .map((scc) => closedPath(scc, next));
+    .map((scc) => ({ path: closedPath(scc, next), files: scc }));
 }
 
 function stronglyConnected(next: Map<string, string[]>): string[][] {
