@@ -72,7 +72,10 @@ test("model backend: a user's model whose products name no backend runs them on 
     const js = defineModel(spec);
     const x = position(js.dim);
     const reference = valueAndGrad(js, x);
-    underEachDefault((label) => t.deepEqual(valueAndGrad(js, x), reference, `${label}: still the Float64 result`));
+    underEachDefault((label) => {
+      t.deepEqual(valueAndGrad(js, x), reference, `${label}: still the Float64 result`);
+      t.equal(js.logDensity(x), reference.value, `${label}: logDensity too`);
+    });
     const gpu = defineModel({ ...spec, backend: 'gpu' });
     const before = kernelCacheInfo();
     const onGpu = valueAndGrad(gpu, x);
@@ -125,6 +128,21 @@ test("model backend: decided at construction — 'auto' is refused, an unavailab
     } finally {
       setGpuMode(undefined);
     }
+  }
+  t.end();
+});
+
+test("model backend: the model's choice ends with its evaluation, also when logp throws", (t) => {
+  setGpuMode('cpu');
+  try {
+    const failing = defineModel({ params: { w: [2, 2] }, backend: 'gpu', logp: () => { throw new Error('bad logp'); } });
+    t.throws(() => failing.logDensityAndGrad(new Float64Array(4), new Float64Array(4)), /bad logp/, 'the error comes through');
+    const before = kernelCacheInfo();
+    T.matmul(new Tensor(Float64Array.of(1, 2, 3, 4), [2, 2]), new Tensor(Float64Array.of(5, 6, 7, 8), [2, 2]));
+    const after = kernelCacheInfo();
+    t.equal(after.hits + after.misses, before.hits + before.misses, "afterwards a standalone product runs on the process default ('js') again");
+  } finally {
+    setGpuMode(undefined);
   }
   t.end();
 });
