@@ -8,7 +8,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import { Rng } from '../core/rng.js';
-import { batchedMatmulJs, type BatchedMatmulSpec } from '../core/kernels/batched_matmul.js';
+import { batchedMatmulJs } from '../core/kernels/matmul_js.js';
+import type { BatchedMatmulSpec } from '../core/kernels/matmul_spec.js';
 import { batchedMatmulGpu, gpuStatus, GPU_MODES } from '../core/kernels/gpu_kernels.js';
 import { backendInfo, calibrateAuto, getBackend, timeMs } from '../core/kernels/backend.js';
 import { mlpProbabilities } from '../core/kernels/mlp_forward.js';

@@ -4,7 +4,7 @@
  * tensors (subarray views, no copies) on a fresh tape, maps each onto its support, adds the
  * log-Jacobians, runs the user's `logp`, and writes the gradient into the caller's buffer.
  */
-import type { BackendName } from '../core/kernels/backend.js';
+import { modelBackend, withModelBackend, type ModelBackend } from '../core/kernels/backend.js';
 import { shapeSize, shapeToString } from '../core/shape.js';
 import * as T from '../autodiff/ops/index.js';
 import { Tape, runBackward, withTape } from '../autodiff/tape.js';
@@ -17,15 +17,19 @@ export type ParamSpec = number[] | { shape: number[]; transform?: TransformSpec 
 
 /** Passed to `logp` beside the parameters: the kernel backend chosen for this model. */
 export interface LogpContext {
-  backend?: BackendName;
+  backend: ModelBackend;
 }
 
 export interface ModelSpec {
   params: Record<string, ParamSpec>;
   /** Log density of the constrained parameters (up to a constant), as a scalar Tensor. */
   logp: (params: Record<string, Tensor>, context: LogpContext) => Tensor;
-  /** Backend for matrix products inside `logp` (handed to it in `context`); default: the process default. */
-  backend?: BackendName;
+  /**
+   * Backend of every matrix product inside `logp`, chosen here once: 'js' (Float64, the default,
+   * whatever setBackend or HBNN_BACKEND say) or 'gpu' (gpu.js, float32; throws now if it cannot
+   * run). Handed to `logp` in `context`; products that name no backend run on it too.
+   */
+  backend?: ModelBackend;
 }
 
 /** Where each parameter lives in the flat vector. */
@@ -45,7 +49,8 @@ export class Model implements PosteriorTarget {
   readonly dim: number;
   /** Names and shapes of the constrained parameters, in storage order (what a Trace holds). */
   readonly params: readonly ParamInfo[];
-  readonly backend: BackendName | undefined;
+  /** The kernel backend of `logp`, resolved when the model was made. */
+  readonly backend: ModelBackend;
   private readonly slots: readonly Slot[];
   private readonly logp: ModelSpec['logp'];
 
@@ -71,7 +76,7 @@ export class Model implements PosteriorTarget {
     this.dim = offset;
     this.params = this.slots.map((s) => ({ name: s.name, shape: s.shape }));
     this.logp = spec.logp;
-    this.backend = spec.backend;
+    this.backend = modelBackend(spec.backend, 'defineModel');
   }
 
   get paramNames(): string[] {
@@ -116,7 +121,7 @@ export class Model implements PosteriorTarget {
   logDensity(x: Float64Array): number {
     this.checkVector(x, 'x', 'logDensity');
     // Evaluated on a tape (no backward) so that validation sees the same tracked/constant arguments as with gradients.
-    return this.evaluate(new Tape(), x).out.data[0];
+    return withModelBackend(this.backend, () => this.evaluate(new Tape(), x).out.data[0]);
   }
 
   /** log p(x) and its gradient, written into `gradOut` (length dim). NaN is returned, not thrown. */
@@ -124,8 +129,12 @@ export class Model implements PosteriorTarget {
     this.checkVector(x, 'x', 'logDensityAndGrad');
     this.checkVector(gradOut, 'gradOut', 'logDensityAndGrad');
     const tape = new Tape();
-    const { out, leaves } = this.evaluate(tape, x);
-    runBackward(tape, out);
+    // The backward pass runs products too (dA = dC·Bᵀ, dB = Aᵀ·dC), so it is inside the model's backend as well.
+    const { out, leaves } = withModelBackend(this.backend, () => {
+      const evaluated = this.evaluate(tape, x);
+      runBackward(tape, evaluated.out);
+      return evaluated;
+    });
     this.slots.forEach((s, i) => {
       const g = leaves[i].grad;
       if (g === null) gradOut.fill(0, s.offset, s.offset + s.size);

@@ -9,7 +9,7 @@
  * the model's density on x. `inverse` maps user-given constrained values (initial values) to u.
  */
 import * as T from '../autodiff/ops/index.js';
-import { sigmoidScalar } from '../autodiff/ops/unary.js';
+import { sigmoidScalar } from '../core/logistic.js';
 import { Tensor } from '../autodiff/tensor.js';
 import * as libm from '../core/libm.js';
 

@@ -5,7 +5,7 @@
 import { shapeToString } from '../../core/shape.js';
 import { accumulate, record, tracks } from '../tape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor.js';
-import { sigmoidScalar, softplusScalar } from './unary.js';
+import { sigmoidScalar, softplusScalar } from '../../core/logistic.js';
 
 /**
  * Σ_i [ y_i·l_i − log(1 + e^{l_i}) ]: the Bernoulli log-likelihood with logits `l`, stable for

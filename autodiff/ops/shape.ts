@@ -19,7 +19,7 @@ export function reshape(input: TensorLike, shape: number[]): Tensor {
   if (free > 1 || shape.some((d) => !Number.isInteger(d) || d < -1)) {
     throw new Error(`reshape: invalid target shape ${shapeToString(shape)}`);
   }
-  const known = shape.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
+  const known = shapeSize(shape.filter((d) => d !== -1));
   const target = shape.map((d) => (d === -1 ? (known === 0 ? 0 : x.size / known) : d));
   if (shapeSize(target) !== x.size || !target.every(Number.isInteger)) {
     throw new Error(`reshape: cannot reshape ${shapeToString(x.shape)} (${x.size} elements) into ${shapeToString(shape)}`);

@@ -5,6 +5,7 @@
 import { accumulate, record, tracks } from '../tape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor.js';
 import * as libm from '../../core/libm.js';
+import { sigmoidScalar, softplusScalar } from '../../core/logistic.js';
 
 /**
  * Shared wrapper: `forward` fills `out` from `x`; `derivative` fills `dx` with ∂out/∂x given x and
@@ -56,21 +57,9 @@ export function tanh(x: TensorLike): Tensor {
     (_a, o, d) => { for (let i = 0; i < o.length; i++) d[i] = 1 - o[i] * o[i]; });
 }
 
-/** 1 / (1 + e^-x), evaluated without overflow for either sign. */
-export function sigmoidScalar(v: number): number {
-  if (v >= 0) return 1 / (1 + libm.exp(-v));
-  const e = libm.exp(v);
-  return e / (1 + e);
-}
-
 export function sigmoid(x: TensorLike): Tensor {
   return unary('sigmoid', x, (a, o) => { for (let i = 0; i < a.length; i++) o[i] = sigmoidScalar(a[i]); },
     (_a, o, d) => { for (let i = 0; i < o.length; i++) d[i] = o[i] * (1 - o[i]); });
-}
-
-/** log(1 + e^x) = max(x, 0) + log1p(e^-|x|): fused for stability. */
-export function softplusScalar(v: number): number {
-  return Math.max(v, 0) + libm.log1p(libm.exp(-Math.abs(v)));
 }
 
 export function softplus(x: TensorLike): Tensor {

@@ -7,15 +7,22 @@
  *          first use, cached), so on a machine without a GPU 'auto' runs JS.
  * Choose per call (an argument), process-wide with `setBackend`, or with the environment
  * variable HBNN_BACKEND. `backendInfo()` says which gpu.js mode runs and why.
+ *
+ * A model's log density is the exception: its backend is chosen once, when the model is made
+ * (`modelBackend`), and every kernel call inside it runs on that choice (`withModelBackend`), so
+ * the process default never puts float32 kernels into a gradient that NUTS integrates.
  */
 import { envVar } from '../runtime.js';
-import { batchedMatmulJs, type BatchedMatmulSpec } from './batched_matmul.js';
+import { batchedMatmulJs } from './matmul_js.js';
+import type { BatchedMatmulSpec } from './matmul_spec.js';
 import { batchedMatmulGpu, gpuStatus, type GpuStatus } from './gpu_kernels.js';
 
 export type BackendName = 'js' | 'gpu' | 'auto';
 export const BACKEND_NAMES: readonly BackendName[] = ['js', 'gpu', 'auto'];
 /** What a backend name runs as, once 'auto' is decided. */
 export type ResolvedBackend = 'js' | 'gpu';
+/** What a model can name as the backend of its log density ('auto' is not one, see modelBackend). */
+export type ModelBackend = ResolvedBackend;
 
 /** 'js' as the issue asks: the sampling path stays Float64 unless a user opts in. */
 export const DEFAULT_BACKEND: BackendName = 'js';
@@ -23,6 +30,8 @@ export const DEFAULT_BACKEND: BackendName = 'js';
 export const AUTO_MIN_SPEEDUP = 1.1;
 
 let chosen: BackendName | undefined;
+/** The backend of the model whose log density is being evaluated, if any (see withModelBackend). */
+let modelScope: ResolvedBackend | undefined;
 
 function checkName(name: unknown, where: string): BackendName {
   if (typeof name !== 'string' || !(BACKEND_NAMES as readonly string[]).includes(name)) {
@@ -140,10 +149,11 @@ export function calibrateAuto(): AutoCalibration {
 }
 
 /**
- * What a backend name runs as: `name` if given (per call or per model), else the process
- * default. 'gpu' throws with gpu.js's reason when it cannot initialise; 'auto' calibrates once.
+ * What a backend name runs as: `name` if given (per call), else the backend of the model being
+ * evaluated (withModelBackend), else the process default. 'gpu' throws with gpu.js's reason when it cannot initialise; 'auto' calibrates once.
  */
 export function resolveBackend(name?: BackendName): ResolvedBackend {
+  if (name === undefined && modelScope !== undefined) return modelScope;
   const requested = name === undefined ? getBackend() : checkName(name, 'backend');
   if (requested === 'js') return 'js';
   if (requested === 'gpu') {
@@ -177,4 +187,36 @@ export function backendInfo(): BackendInfo {
     resolved = null;
   }
   return { backend, source, resolved, gpu, auto: calibration ?? null };
+}
+
+/**
+ * The backend of a model's log density, decided once when the model is made: 'js' unless the
+ * model names 'gpu' (the process default and HBNN_BACKEND are not consulted, and 'auto' is
+ * refused, because float32 gradients in HMC/NUTS are unvalidated, see docs/gpu.md). 'gpu' throws
+ * here, with gpu.js's reason, when it cannot initialise.
+ */
+export function modelBackend(name: BackendName | undefined, what: string): ResolvedBackend {
+  const requested = checkName(name ?? 'js', `${what}: backend`);
+  if (requested === 'auto') {
+    throw new Error(`${what}: a model's backend must be named, 'js' or 'gpu'; 'auto' is for prediction and standalone kernels, so that float32 kernels enter a log density only when asked for`);
+  }
+  if (requested === 'gpu') {
+    const st = gpuStatus();
+    if (!st.ok) throw new Error(`${what}: backend 'gpu' unavailable: ${st.reason}`);
+  }
+  return requested;
+}
+
+/**
+ * Runs `evaluate` (a model's log density) with `backend` as the backend of every kernel call in
+ * it that names none, whatever the process default; restores the outer choice afterwards.
+ */
+export function withModelBackend<R>(backend: ResolvedBackend, evaluate: () => R): R {
+  const outer = modelScope;
+  modelScope = backend;
+  try {
+    return evaluate();
+  } finally {
+    modelScope = outer;
+  }
 }

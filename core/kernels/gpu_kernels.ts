@@ -1,6 +1,6 @@
 /**
  * gpu.js kernels for the batched matrix product C[b] = op(A[b]) · op(B[b]) (see
- * batched_matmul.ts for the layout). One kernel source serves the forward product and both
+ * matmul_spec.ts for the layout). One kernel source serves the forward product and both
  * gradients: the transpose and batch flags become strides, fixed as compile-time constants.
  *
  * Three facts of gpu.js 2.24 shape this file (measured, see docs/gpu.md):
@@ -12,7 +12,7 @@
  */
 import { preloadGpuJs, requireGpuJs } from '../platform/gpu_loader.js';
 import { envVar } from '../runtime.js';
-import type { BatchedMatmulSpec } from './batched_matmul.js';
+import type { BatchedMatmulSpec } from './matmul_spec.js';
 
 /** gpu.js modes that can run a synchronous kernel ('webgpu' is Promise-only, see gpuStatus). */
 export type GpuMode = 'headlessgl' | 'webgl2' | 'webgl' | 'webasm' | 'cpu';

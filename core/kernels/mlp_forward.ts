@@ -9,6 +9,7 @@
 import { batchedMatmulInto } from './batched_matmul.js';
 import { resolveBackend, type BackendName } from './backend.js';
 import * as libm from '../libm.js';
+import { sigmoidScalar } from '../logistic.js';
 
 export interface MlpProbabilityOptions {
   /** Backend of the matrix products (default: the process default, see backend.ts). */
@@ -30,13 +31,6 @@ export interface MlpProbabilities {
  */
 const CHUNK_CELLS_JS = 2 ** 18;
 const CHUNK_CELLS_GPU = 2 ** 22;
-
-/** Logistic function, written per sign so that exp never overflows. */
-function sigmoid(z: number): number {
-  if (z >= 0) return 1 / (1 + libm.exp(-z));
-  const e = libm.exp(z);
-  return e / (1 + e);
-}
 
 /**
  * X: nPoints × sizes[0] row-major; weights[l]: nDraws × sizes[l] × sizes[l+1] row-major;
@@ -86,7 +80,7 @@ export function mlpProbabilities(
       const inv = 1 / seen;
       const row = d * nPoints;
       for (let i = 0; i < nPoints; i++) {
-        const p = sigmoid(input[row + i]);
+        const p = sigmoidScalar(input[row + i]);
         const delta = p - mean[i];
         mean[i] += delta * inv;
         m2[i] += delta * (p - mean[i]);

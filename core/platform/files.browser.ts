@@ -1,11 +1,11 @@
 /**
- * File access, the browser's side of the adapter in files.ts: a page has no file system, so each
- * function throws an error that names the path and says what to use instead. Paths are still
- * joined, so code that only builds names keeps working.
+ * File access, the browser's twin of the adapter in files.contract.ts: a page has no file system,
+ * so each function throws an error that names the path and says what to use instead. Paths are
+ * still joined, so code that only builds names keeps working.
  */
-import type { AppendFile } from './files.js';
+import type { AppendFile } from './files.contract.js';
 
-export type { AppendFile } from './files.js';
+export type { AppendFile } from './files.contract.js';
 
 /** Whether this build can read and write files (false in the browser build). */
 export const HAS_FILE_SYSTEM = false;

@@ -1,11 +1,14 @@
 /**
- * File access, Node's side of a two-file adapter. Everything in the library that touches files
- * (checkpoints, CmdStan CSV and JSON export, study data files) goes through these few functions,
- * so that a browser bundle can swap in `files.browser.ts` (package.json's "browser" field) and the
- * rest of the code imports nothing Node-only.
+ * File access, Node's twin of the adapter in files.contract.ts. Everything in the library that
+ * touches files goes through these few functions, so that a browser bundle can swap in
+ * `files.browser.ts` (package.json's "browser" field) and the rest of the code imports nothing
+ * Node-only.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AppendFile } from './files.contract.js';
+
+export type { AppendFile } from './files.contract.js';
 
 /** Whether this build can read and write files (false in the browser build). */
 export const HAS_FILE_SYSTEM = true;
@@ -32,12 +35,6 @@ export function listDir(dir: string): string[] {
 
 export function joinPath(...parts: string[]): string {
   return join(...parts);
-}
-
-/** A file opened for writing from the start; each `append` reaches the OS before it returns. */
-export interface AppendFile {
-  append(text: string): void;
-  close(): void;
 }
 
 export function openAppendFile(path: string): AppendFile {

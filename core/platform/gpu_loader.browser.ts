@@ -1,7 +1,7 @@
 /**
- * Loading gpu.js, the browser's side of the adapter in gpu_loader.ts. A bundle cannot `require`
- * on demand, and gpu.js's browser build is 640 kB, so it is fetched as a separate chunk by
- * `preloadGpuJs()`; pages (and workers) that never call it never download it.
+ * Loading gpu.js, the browser's twin of the adapter in gpu_loader.contract.ts. A bundle cannot
+ * `require` on demand, and gpu.js's browser build is 640 kB, so it is fetched as a separate chunk
+ * by `preloadGpuJs()`; pages (and workers) that never call it never download it.
  */
 let loaded: unknown;
 let loadError: Error | undefined;

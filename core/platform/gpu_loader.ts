@@ -1,7 +1,7 @@
 /**
- * Loading gpu.js, Node's side of a two-file adapter (the browser's is gpu_loader.browser.ts).
- * Node loads the CommonJS package synchronously on first use, so a machine without it (or without
- * its optional native `gl`) pays nothing until a kernel is asked for.
+ * Loading gpu.js, Node's twin of the adapter in gpu_loader.contract.ts. Node loads the CommonJS
+ * package synchronously on first use, so a machine without it (or without its optional native
+ * `gl`) pays nothing until a kernel is asked for.
  */
 import { createRequire } from 'node:module';
 

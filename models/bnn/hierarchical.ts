@@ -11,6 +11,7 @@
  * Groups must have the same number of training points (the study has 50 each): ragged groups
  * are rejected with an error rather than padded, so no masked points can leak into the sum.
  */
+import { modelBackend } from '../../core/kernels/backend.js';
 import * as T from '../../autodiff/ops/index.js';
 import { Tensor } from '../../autodiff/tensor.js';
 import { defineModel, type ParamSpec } from '../define_model.js';
@@ -66,7 +67,7 @@ export function hierarchicalBnn(study: HierarchicalData, opts: HierarchicalBnnOp
 
   const model = defineModel({
     params,
-    backend: opts.backend,
+    backend: modelBackend(opts.backend, 'hierarchicalBnn'),
     logp: (p, ctx) => {
       const weights = shapes.map((_, l) => T.add(T.mul(p[`raw${l}`], p[`sd${l}`]), p[`mu${l}`]));
       let lp = T.bernoulliLogitSum(Y, networkLogits(X, weights, ctx.backend));

@@ -11,6 +11,8 @@
  * Either way `network.weightsFromDraw` returns the weights w, so `predict` works unchanged.
  */
 import { cholesky } from '../../core/linalg.js';
+import { shapeSize } from '../../core/shape.js';
+import { modelBackend } from '../../core/kernels/backend.js';
 import * as T from '../../autodiff/ops/index.js';
 import { Tensor } from '../../autodiff/tensor.js';
 import { defineModel } from '../define_model.js';
@@ -59,7 +61,7 @@ export function informativeBnn(group: GroupData, prior: readonly LayerPrior[], o
   shapes.forEach(([i, o], l) => (params[`z${l}`] = [i * o]));
   const model = defineModel({
     params,
-    backend: opts.backend,
+    backend: modelBackend(opts.backend, 'informativeBnn'),
     logp: (p, ctx) => {
       // w = mean + L·z, shaped [in, out]; z ~ N(0, I) carries the whole MvNormal prior.
       const weights = shapes.map((sh, l) => T.reshape(T.add(means[l], T.matmul(factors[l], p[`z${l}`], { backend: ctx.backend })), sh));
@@ -68,7 +70,7 @@ export function informativeBnn(group: GroupData, prior: readonly LayerPrior[], o
       return lp;
     },
   });
-  const offsets = shapes.map((_, l) => model.params.slice(0, l).reduce((acc, q) => acc + q.shape.reduce((a, b) => a * b, 1), 0));
+  const offsets = shapes.map((_, l) => model.params.slice(0, l).reduce((acc, q) => acc + shapeSize(q.shape), 0));
   const network: BnnNetwork = {
     sizes: [...sizes],
     groups: 1,

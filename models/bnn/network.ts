@@ -4,7 +4,8 @@
  * checks, the forward pass, the per-draw weight extraction that `predict` uses — and `flatBnn`,
  * one network per group with every weight ~ N(0, priorSd²).
  */
-import type { BackendName } from '../../core/kernels/backend.js';
+import { modelBackend, type BackendName, type ModelBackend } from '../../core/kernels/backend.js';
+import { shapeSize } from '../../core/shape.js';
 import * as T from '../../autodiff/ops/index.js';
 import { Tensor } from '../../autodiff/tensor.js';
 import { defineModel, type Model } from '../define_model.js';
@@ -24,8 +25,11 @@ export interface GroupData {
 export interface BnnOptions {
   /** Hidden layer widths (default [5, 5]). */
   hidden?: readonly number[];
-  /** Backend of the matrix products in the log density (default: the process default, 'js'). */
-  backend?: BackendName;
+  /**
+   * Backend of the matrix products in the log density, chosen once when the model is made: 'js'
+   * (Float64, the default whatever setBackend or HBNN_BACKEND say) or 'gpu' (float32, by name only).
+   */
+  backend?: ModelBackend;
 }
 
 export interface FlatBnnOptions extends BnnOptions {
@@ -130,7 +134,7 @@ export function paramOffsets(model: Model): Map<string, number> {
   let off = 0;
   for (const p of model.params) {
     offsets.set(p.name, off);
-    off += p.shape.reduce((a, d) => a * d, 1);
+    off += shapeSize(p.shape);
   }
   return offsets;
 }
@@ -169,7 +173,7 @@ export function flatBnn(group: GroupData, opts: FlatBnnOptions = {}): BnnModel {
  * `layerPrior(w, l)` per layer: the flat model (N(0, sd²)) and the centred informative model
  * (MvNormal) differ only in that prior.
  */
-export function plainWeightBnn(data: GroupArrays, sizes: readonly number[], backend: BackendName | undefined, layerPrior: (w: Tensor, layer: number) => Tensor, what: string): BnnModel {
+export function plainWeightBnn(data: GroupArrays, sizes: readonly number[], backend: ModelBackend | undefined, layerPrior: (w: Tensor, layer: number) => Tensor, what: string): BnnModel {
   const shapes = layerShapes(sizes);
   const X = new Tensor(data.X, [data.n, data.inputs]);
   const y = new Tensor(data.y, [data.n, 1]);
@@ -177,7 +181,7 @@ export function plainWeightBnn(data: GroupArrays, sizes: readonly number[], back
   shapes.forEach((s, l) => (params[`w${l}`] = s));
   const model = defineModel({
     params,
-    backend,
+    backend: modelBackend(backend, what),
     logp: (p, ctx) => {
       const weights = shapes.map((_, l) => p[`w${l}`]);
       let lp = T.bernoulliLogitSum(y, networkLogits(X, weights, ctx.backend));

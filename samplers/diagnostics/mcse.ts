@@ -5,6 +5,7 @@
 import { checkChains, concatChains } from './rank_normalize.js';
 import { essMean, essQuantile, sampleVariance } from './ess.js';
 import * as libm from '../../core/libm.js';
+import { lgamma } from '../../core/special.js';
 
 /** MCSE of the posterior mean: sd(x) / sqrt(essMean), with sd over all draws (posterior::mcse_mean). */
 export function mcseMean(chains: readonly Float64Array[]): number {
@@ -59,22 +60,6 @@ export function mcseQuantile(chains: readonly Float64Array[], prob: number): num
   return (sorted[hi - 1] - sorted[lo - 1]) / 2;
 }
 
-/** Lanczos (g = 7, 9 terms) coefficients for log Γ, relative error about 1e-15. */
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-
-/** log Γ(x) for x > 0. */
-export function logGamma(x: number): number {
-  if (x < 0.5) return libm.log(Math.PI / libm.sin(Math.PI * x)) - logGamma(1 - x); // reflection
-  const z = x - 1;
-  let sum = LANCZOS[0];
-  for (let i = 1; i < LANCZOS.length; i++) sum += LANCZOS[i] / (z + i);
-  const t = z + 7.5;
-  return 0.5 * libm.log(2 * Math.PI) + (z + 0.5) * libm.log(t) - t + libm.log(sum);
-}
-
 /** Continued fraction for the incomplete beta by the modified Lentz method (Numerical Recipes §6.4). */
 function betaContinuedFraction(a: number, b: number, x: number): number {
   const tiny = 1e-300;
@@ -109,7 +94,7 @@ function betaContinuedFraction(a: number, b: number, x: number): number {
 export function betaCdf(x: number, a: number, b: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  const logFront = logGamma(a + b) - logGamma(a) - logGamma(b) + a * libm.log(x) + b * libm.log1p(-x);
+  const logFront = lgamma(a + b) - lgamma(a) - lgamma(b) + a * libm.log(x) + b * libm.log1p(-x);
   // The continued fraction converges fast for x below the mean; use the symmetry above it.
   if (x < (a + 1) / (a + b + 2)) return (libm.exp(logFront) * betaContinuedFraction(a, b, x)) / a;
   return 1 - (libm.exp(logFront) * betaContinuedFraction(b, a, 1 - x)) / b;

@@ -3,6 +3,7 @@
  * the convergence diagnostics of posterior::summarise_draws (R-hat, bulk- and tail-ESS) plus the
  * MCSE of the mean, all from the post-warmup draws of every chain.
  */
+import { shapeSize } from '../../core/shape.js';
 import type { Trace } from '../trace/trace.js';
 import { MIN_DRAWS, concatChains, foldDraws, median, quantile7, rankNormalize, splitChains } from './rank_normalize.js';
 import { essOfChains, essTail, sampleVariance } from './ess.js';
@@ -58,7 +59,7 @@ export function summary(trace: Trace, options: SummaryOptions = {}): SummaryRow[
   const rows: SummaryRow[] = [];
   let column = 0;
   for (const p of trace.params) {
-    const size = p.shape.reduce((a, b) => a * b, 1);
+    const size = shapeSize(p.shape);
     if (wanted.includes(p.name)) {
       for (let i = 0; i < size; i++) rows.push(summarizeScalar(names[column + i], trace.scalarChains(p.name, i), probs));
     }

@@ -6,6 +6,7 @@
  * immutable once handed to a sampler: the metric (and, for dense, its Cholesky factor) is cached
  * per array object, so warmup always installs a new array rather than writing into the old one.
  */
+import { cholesky } from '../../core/linalg.js';
 import type { Rng } from '../../core/rng.js';
 
 export type MetricKind = 'diag' | 'dense';
@@ -85,7 +86,7 @@ function diagonalMetric(inv: Float64Array, dim: number): EuclideanMetric {
 }
 
 function denseMetric(inv: Float64Array, dim: number): EuclideanMetric {
-  const chol = choleskyLower(inv, dim, 'inverseMassMatrix');
+  const chol = inverseMassCholesky(inv, dim, 'inverseMassMatrix');
   return {
     kind: 'dense',
     dim,
@@ -120,27 +121,21 @@ function denseMetric(inv: Float64Array, dim: number): EuclideanMetric {
   };
 }
 
-/** Lower Cholesky factor of a symmetric positive-definite dim×dim row-major matrix. */
-export function choleskyLower(a: Float64Array, dim: number, name: string): Float64Array {
-  const l = new Float64Array(dim * dim);
+/**
+ * The lower Cholesky factor of a dense inverse mass matrix (core/linalg's, the only Cholesky),
+ * after checking the symmetry that factorisation takes on trust (it reads the lower triangle).
+ */
+function inverseMassCholesky(a: Float64Array, dim: number, name: string): Float64Array {
   for (let i = 0; i < dim; i++) {
     for (let j = 0; j < i; j++) {
       if (Math.abs(a[i * dim + j] - a[j * dim + i]) > 1e-10 * (Math.abs(a[i * dim + j]) + Math.abs(a[j * dim + i]) + 1e-300)) {
         throw new Error(`${name}: must be symmetric, but entry [${i},${j}] = ${a[i * dim + j]} differs from [${j},${i}] = ${a[j * dim + i]}`);
       }
     }
-    for (let j = 0; j <= i; j++) {
-      let s = a[i * dim + j];
-      for (let k = 0; k < j; k++) s -= l[i * dim + k] * l[j * dim + k];
-      if (i === j) {
-        if (!(s > 0) || !Number.isFinite(s)) {
-          throw new Error(`${name}: must be positive definite; the Cholesky pivot at row ${i} is ${s}`);
-        }
-        l[i * dim + i] = Math.sqrt(s);
-      } else {
-        l[i * dim + j] = s / l[j * dim + j];
-      }
-    }
   }
-  return l;
+  try {
+    return cholesky(a, dim);
+  } catch (e) {
+    throw new Error(`${name}: must be positive definite (${(e as Error).message})`);
+  }
 }

@@ -6,7 +6,8 @@
 import { Rng } from '../../core/rng.js';
 import { sleep, yieldToEventLoop } from '../../core/runtime.js';
 import type { AnySampler, LogDensity, ParamInfo, PosteriorTarget, SamplerInfo, SamplerParams, SamplerState } from '../types.js';
-import { paramSize, type ChainDraws, type DrawStats } from '../trace/trace.js';
+import { shapeSize } from '../../core/shape.js';
+import type { ChainDraws, DrawStats } from '../trace/trace.js';
 import { orderStats, statRow, type StatRow } from '../trace/draw_stats.js';
 import { metricKindOf } from '../trace/trace_meta.js';
 import { evaluateAt } from '../mcmc/evaluate.js';
@@ -73,7 +74,7 @@ export function traceLayout(target: PosteriorTarget): { params: ParamInfo[]; wid
   if (target.params && target.params.length > 0) {
     if (typeof target.constrainInto !== 'function') throw new Error('sample: target has params but no constrainInto(x, out)');
     const params = target.params.map((p) => ({ name: p.name, shape: [...p.shape] }));
-    const width = params.reduce((n, p) => n + paramSize(p.shape), 0);
+    const width = params.reduce((n, p) => n + shapeSize(p.shape), 0);
     return { params, width, constrain: (x, out) => target.constrainInto!(x, out) };
   }
   return { params: [{ name: 'x', shape: [target.dim] }], width: target.dim, constrain: (x, out) => out.set(x) };

@@ -6,7 +6,8 @@
  * into a Trace, also those of a run killed half-way.
  */
 import { joinPath, listDir, makeDir, openAppendFile, pathExists, readText, type AppendFile } from '../../core/platform/files.js';
-import { Trace, paramSize, type ChainDraws, type StatRow } from '../trace/trace.js';
+import { shapeSize } from '../../core/shape.js';
+import { Trace, type ChainDraws, type StatRow } from '../trace/trace.js';
 import { cutToShortest } from '../trace/cut_to_shortest.js';
 import type { MetricKindName, TraceMeta } from '../trace/trace_meta.js';
 import type { ParamInfo } from '../types.js';
@@ -109,7 +110,7 @@ export function readCheckpoint(dir: string): Trace {
   for (const f of started) {
     if (f.parsed.columns.join(',') !== first.parsed.columns.join(',')) throw new Error(`readCheckpoint: chain ${f.chain} has different params than chain ${first.chain}`);
   }
-  const width = params.reduce((s, p) => s + paramSize(p.shape), 0);
+  const width = params.reduce((s, p) => s + shapeSize(p.shape), 0);
   const chains = files.map((f) => {
     const draws: ChainDraws = f.parsed.columns.length > 0 ? chainFromParsed(f.parsed, placement, statColumns) : { values: new Float64Array(0), stats: { lp: new Float64Array(0) } };
     return { id: f.chain, draws, numDraws: draws.stats.lp.length };

@@ -3,6 +3,7 @@
  * Storage is one row-major Float64Array per chain (draws × width, where width is the total size
  * of all parameters); `get(name)` gathers one parameter across chains.
  */
+import { shapeSize } from '../../core/shape.js';
 import type { ParamInfo } from '../types.js';
 import type { DrawStats, StatName } from './draw_stats.js';
 import type { TraceMeta } from './trace_meta.js';
@@ -29,12 +30,6 @@ export interface TraceInit {
   meta?: TraceMeta;
 }
 
-export function paramSize(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
 /** The multi-index (row-major) of flat position `i` in an array of `shape`. */
 export function unravelIndex(i: number, shape: readonly number[]): number[] {
   const idx: number[] = new Array(shape.length);
@@ -54,7 +49,7 @@ export function scalarNames(params: readonly ParamInfo[], format: (name: string,
       names.push(p.name);
       continue;
     }
-    const size = paramSize(p.shape);
+    const size = shapeSize(p.shape);
     for (let i = 0; i < size; i++) names.push(format(p.name, unravelIndex(i, p.shape)));
   }
   return names;
@@ -77,7 +72,7 @@ export class Trace {
     for (const p of this.params) {
       if (this.offsets.has(p.name)) throw new Error(`Trace: duplicate parameter name '${p.name}'`);
       this.offsets.set(p.name, off);
-      off += paramSize(p.shape);
+      off += shapeSize(p.shape);
     }
     this.width = off;
     if (init.chains.length === 0) throw new Error('Trace: needs at least one chain');
@@ -111,7 +106,7 @@ export class Trace {
   /** One parameter across chains: values laid out [chains, draws, ...shape], row-major. */
   get(name: string): { values: Float64Array; shape: number[] } {
     const shape = this.shapeOf(name);
-    const size = paramSize(shape);
+    const size = shapeSize(shape);
     const off = this.offsets.get(name)!;
     const { chains, draws, width } = this;
     const out = new Float64Array(chains * draws * size);
@@ -126,7 +121,7 @@ export class Trace {
 
   /** The draws of one scalar (column `index` of parameter `name`, flat row-major), one array per chain. */
   scalarChains(name: string, index = 0): Float64Array[] {
-    const size = paramSize(this.shapeOf(name));
+    const size = shapeSize(this.shapeOf(name));
     if (index < 0 || index >= size) throw new Error(`Trace.scalarChains: index ${index} out of range for '${name}' of size ${size}`);
     const col = this.offsets.get(name)! + index;
     return this.chainDraws.map((c) => {

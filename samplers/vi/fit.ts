@@ -4,7 +4,8 @@
  * take it like a sampler's trace).
  */
 import { Rng } from '../../core/rng.js';
-import { Trace, paramSize } from '../trace/trace.js';
+import { shapeSize } from '../../core/shape.js';
+import { Trace } from '../trace/trace.js';
 import type { ParamInfo, PosteriorTarget } from '../types.js';
 import { makeScratch, type AdviMethod, type GaussianFamily } from './families.js';
 
@@ -80,7 +81,7 @@ function drawTrace(
   if (!Number.isInteger(seed)) throw new Error(`AdviFit.sample: seed must be an integer, got ${seed}`);
   const dim = target.dim;
   const params_: readonly ParamInfo[] = target.params ?? [{ name: 'x', shape: [dim] }];
-  const width = params_.reduce((w, p) => w + paramSize(p.shape), 0);
+  const width = params_.reduce((w, p) => w + shapeSize(p.shape), 0);
   const constrain = target.params ? target.constrainInto?.bind(target) : undefined;
   if (!constrain && width !== dim) {
     throw new Error(`AdviFit.sample: target.params has ${width} values but dim is ${dim} and there is no constrainInto`);

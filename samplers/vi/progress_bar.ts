@@ -1,10 +1,9 @@
 /**
- * A one-line progress bar for ADVI, Node's side of a two-file adapter (the browser's,
- * advi_progress.browser.ts, is silent): iterations done out of the cap, the latest ELBO estimate
- * and its relative change (the quantity that decides convergence). Silent unless asked for and
- * stderr is a terminal, so logs, CI and piped output stay clean.
+ * A one-line progress bar for ADVI: iterations done out of the cap, the latest ELBO estimate and
+ * its relative change (the quantity that decides convergence). Drawn by core/platform's terminal
+ * bars, so only when asked for and stderr is a terminal (never in a page).
  */
-import cliProgress from 'cli-progress';
+import { openBar, type TerminalStream } from '../../core/platform/terminal_progress.js';
 
 export interface AdviProgress {
   /** Called after each iteration; `elbo` / `relChange` are the latest evaluated values (NaN before the first). */
@@ -16,36 +15,24 @@ export interface AdviProgress {
 
 const SILENT: AdviProgress = { update() {}, phase() {}, stop() {} };
 
+const FORMAT = 'ADVI {phase} [{bar}] {value}/{total} | ELBO {elbo} | rel. change {rel}';
+
 /**
- * `enabled` undefined means "when stderr is a TTY"; false is always silent. `total` is the
- * iteration cap (the bar fills to it; convergence usually ends the run earlier).
+ * `enabled` undefined means "when the stream (default stderr) is a TTY"; false is always silent.
+ * `total` is the iteration cap (the bar fills to it; convergence usually ends the run earlier).
  */
-export function createAdviProgress(
-  enabled: boolean | undefined,
-  total: number,
-  stream: NodeJS.WriteStream = process.stderr,
-): AdviProgress {
-  if (enabled === false || !stream.isTTY) return SILENT;
-  const bar = new cliProgress.SingleBar(
-    {
-      format: 'ADVI {phase} [{bar}] {value}/{total} | ELBO {elbo} | rel. change {rel}',
-      stream,
-      hideCursor: true,
-      clearOnComplete: false,
-      fps: 10,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  const fmt = (v: number, digits: number) => (Number.isFinite(v) ? v.toPrecision(digits) : '—');
+export function createAdviProgress(enabled: boolean | undefined, total: number, stream?: TerminalStream): AdviProgress {
   let phase = 'optimising';
-  bar.start(total, 0, { phase, elbo: '—', rel: '—' });
+  const bar = openBar(FORMAT, total, { phase, elbo: '—', rel: '—' }, { enabled, stream, fps: 10 });
+  if (bar === null) return SILENT;
+  const fmt = (v: number, digits: number) => (Number.isFinite(v) ? v.toPrecision(digits) : '—');
   return {
     update(iteration, elbo, relChange) {
       bar.update(Math.min(iteration, total), { phase, elbo: fmt(elbo, 6), rel: fmt(relChange, 3) });
     },
     phase(name) {
       phase = name;
-      bar.update({ phase });
+      bar.updateFields({ phase });
     },
     stop() {
       bar.stop();

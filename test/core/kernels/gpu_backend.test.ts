@@ -8,7 +8,9 @@
  */
 import test from 'tape';
 import { Rng } from '../../../core/rng.js';
-import { batchedMatmulInto, batchedMatmulJs, type BatchedMatmulSpec } from '../../../core/kernels/batched_matmul.js';
+import { batchedMatmulInto } from '../../../core/kernels/batched_matmul.js';
+import { batchedMatmulJs } from '../../../core/kernels/matmul_js.js';
+import type { BatchedMatmulSpec } from '../../../core/kernels/matmul_spec.js';
 import { batchedMatmulGpu, gpuStatus, kernelCacheInfo, planChunks, setGpuMode, GPU_MODES, KERNEL_CACHE_CAPACITY, MAX_CELLS_PER_CALL } from '../../../core/kernels/gpu_kernels.js';
 import { backendInfo, getBackend, resetBackend, resolveBackend, setBackend, calibrateAuto } from '../../../core/kernels/backend.js';
 import { mlpProbabilities } from '../../../core/kernels/mlp_forward.js';
