@@ -2,6 +2,7 @@
  * Stan's names for parameter columns: `w.1.2` (1-based indices joined by dots), arrays and
  * matrices in column-major order (first index fastest), while a Trace stores them row-major.
  */
+import { shapeSize } from '../../core/shape.js';
 import type { ParamInfo } from '../types.js';
 
 /**
@@ -16,7 +17,7 @@ export function stanColumns(params: readonly ParamInfo[]): { names: string[]; so
     if (/[.,[\]\s]/.test(p.name) || p.name.endsWith('__')) {
       throw new Error(`writeCmdStanCsv: parameter name '${p.name}' cannot be written to CmdStan CSV (no dots, commas, brackets, spaces or trailing '__')`);
     }
-    const size = p.shape.reduce((a, b) => a * b, 1);
+    const size = shapeSize(p.shape);
     if (p.shape.length === 0) {
       names.push(p.name);
       source.push(offset++);
@@ -64,7 +65,7 @@ export function paramsFromColumns(columns: readonly string[], path: string): { p
   const placement: number[] = [];
   for (const b of bases) {
     const shape = b.indices[0].map((_, a) => Math.max(...b.indices.map((ix) => ix[a])));
-    const size = shape.reduce((x, y) => x * y, 1);
+    const size = shapeSize(shape);
     if (size !== b.indices.length) {
       throw new Error(`readCmdStanCsv: parameter '${b.name}' in ${path} has ${b.indices.length} columns but its indices span shape [${shape}] (${size} elements)`);
     }

@@ -4,6 +4,7 @@
  * too), warmup, adaptation and elapsed times when present, and `meta` (a TraceMeta). Numbers are written in shortest round-trip form; NaN and ±Infinity,
  * which JSON lacks, as the strings "NaN", "Infinity", "-Infinity".
  */
+import { shapeSize } from '../../core/shape.js';
 import { readText, writeText } from '../../core/platform/files.js';
 import { Trace, type ChainDraws, type DrawStats, type TraceMeta } from '../trace/trace.js';
 import { orderStats } from '../trace/draw_stats.js';
@@ -93,7 +94,7 @@ export function traceFromJson(data: unknown): Trace {
     }
     return { name: p.name, shape: p.shape };
   });
-  const width = params.reduce((w, p) => w + p.shape.reduce((a, b) => a * b, 1), 0);
+  const width = params.reduce((w, p) => w + shapeSize(p.shape), 0);
   const chains: ChainDraws[] = (d.chains as Record<string, unknown>[]).map((c, i) => {
     const chain: ChainDraws = decodeDraws(c, width, `chains[${i}]`);
     if (c.warmup) chain.warmup = decodeDraws(c.warmup as Record<string, unknown>, width, `chains[${i}].warmup`);
