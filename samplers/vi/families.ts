@@ -14,6 +14,7 @@
 import type { Rng } from '../../core/rng.js';
 import type { LogDensity } from '../types.js';
 import * as libm from '../../core/libm.js';
+import { allFinite } from '../../core/finite.js';
 
 export type AdviMethod = 'meanfield' | 'fullrank';
 export const ADVI_METHODS: readonly AdviMethod[] = ['meanfield', 'fullrank'];
@@ -177,11 +178,6 @@ export interface MonteCarloScratch {
 
 export function makeScratch(dim: number): MonteCarloScratch {
   return { eta: new Float64Array(dim), zeta: new Float64Array(dim), logDensityGrad: new Float64Array(dim) };
-}
-
-function allFinite(x: Float64Array): boolean {
-  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return false;
-  return true;
 }
 
 /**

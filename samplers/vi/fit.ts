@@ -35,7 +35,7 @@ export interface AdviFit {
   sample(n: number, seed?: number): Trace;
 }
 
-/** Consecutive halvings of η tried on a non-finite step before giving up (our choice; Stan: 0). */
+/** What the optimiser hands over to make a fit: η at the end, the iterations and the ELBO record. */
 export interface FitRecord {
   eta: number;
   iteration: number;
