@@ -14,7 +14,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { Rng } from '../core/rng.js';
-import { rotatedMoons } from '../models/data/study_data.js';
+import { rotatedMoons } from '../models/data/moons.js';
 import { hierarchicalBnn } from '../models/bnn/hierarchical.js';
 import type { LogDensity } from '../samplers/types.js';
 import { hierBnnFused, layoutFromParams, type FusedGroup } from './hier_bnn_fused.js';

@@ -11,7 +11,7 @@
  * in warmup and after, and the step size warmup ends with.
  */
 import { pathToFileURL } from 'node:url';
-import { rotatedMoons } from '../models/data/study_data.js';
+import { rotatedMoons } from '../models/data/moons.js';
 import { hierarchicalBnn } from '../models/bnn/hierarchical.js';
 import type { BnnModel } from '../models/bnn/network.js';
 import { sample, samplerOverhead } from '../samplers/run/sample.js';

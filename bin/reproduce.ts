@@ -6,7 +6,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadStudyData, rotatedMoons, type StudyData } from '../models/data/study_data.js';
+import { loadStudyData, type StudyData } from '../models/data/study_data.js';
+import { rotatedMoons } from '../models/data/moons.js';
 import { groupPrior, type LayerPrior } from '../models/bnn/group_prior.js';
 import { predict } from '../models/bnn/predict.js';
 import type { BnnModel } from '../models/bnn/network.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { Rng } from '../../core/rng.js';
-import { rotatedMoonsWithAngles } from '../../models/data/study_data.js';
+import { rotatedMoonsWithAngles } from '../../models/data/moons.js';
 import {
   surfaceGrid,
   surfaceGridPoints,
