@@ -1,8 +1,8 @@
 /** The study data format: every validation error, reading a file, and the flat per-group arrays. */
 import test from 'tape';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { withTempDir } from '../../helpers/temp_dir.js';
 import { rotatedMoons } from '../../../models/data/moons.js';
 import { validateStudyData, loadStudyData, studyToArrays, type StudyData } from '../../../models/data/study_data.js';
 
@@ -70,8 +70,7 @@ test('validateStudyData: every error names the field, the index and the bad valu
 });
 
 test('loadStudyData: reads and validates a file; errors name the path', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'hbnn-data-'));
-  try {
+  withTempDir('hbnn-data-', (dir) => {
     const good = join(dir, 'good.json');
     writeFileSync(good, JSON.stringify(rotatedMoons({ groups: 2, seed: 4 })));
     t.deepEqual(loadStudyData(good), rotatedMoons({ groups: 2, seed: 4 }), 'round trip through a file');
@@ -86,9 +85,7 @@ test('loadStudyData: reads and validates a file; errors name the path', (t) => {
     d.Ys_test[1][1] = 3;
     writeFileSync(wrong, JSON.stringify(d));
     t.throws(() => loadStudyData(wrong), new RegExp(`^Error: ${wrong}: Ys_test\\[1\\]\\[1\\] is 3, expected 0 or 1$`), 'validation errors name the file');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
   t.end();
 });
 
