@@ -12,7 +12,6 @@
  *
  * Run: `node dist/bench/autodiff.bench.js [--quick] [--no-tfjs] [--out FILE.json]`, or `npm run bench`.
  */
-import { pathToFileURL } from 'node:url';
 import { Rng } from '../core/rng.js';
 import { rotatedMoons } from '../models/data/moons.js';
 import { hierarchicalBnn } from '../models/bnn/hierarchical.js';
@@ -20,6 +19,7 @@ import type { LogDensity } from '../samplers/types.js';
 import { hierBnnFused, layoutFromParams, type FusedGroup } from './hier_bnn_fused.js';
 import { hierBnnTfjs, tfjsTensorCount, useTfjsBackend, type TfjsBackendName } from './hier_bnn_tfjs.js';
 import { machineInfo, type MachineInfo } from './machine.js';
+import { isMainModule, writeResultIfAsked } from './script.js';
 
 export interface AutodiffBenchOptions {
   /** Interleaved rounds; the median over them is reported (default 15, 3 with `quick`). */
@@ -253,13 +253,7 @@ function printTable(r: AutodiffBenchResult): void {
 }
 
 /** Executed directly: run, print, and write the JSON result with --out FILE. */
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMainModule(import.meta.url)) {
   const args = process.argv.slice(2);
-  const outIndex = args.indexOf('--out');
-  const result = await benchAutodiff({ quick: args.includes('--quick'), skipTfjs: args.includes('--no-tfjs') });
-  if (outIndex >= 0 && args[outIndex + 1]) {
-    const { writeFileSync } = await import('node:fs');
-    writeFileSync(args[outIndex + 1], JSON.stringify(result, null, 2));
-    console.log(`wrote ${args[outIndex + 1]}`);
-  }
+  writeResultIfAsked(args, await benchAutodiff({ quick: args.includes('--quick'), skipTfjs: args.includes('--no-tfjs') }));
 }

@@ -6,12 +6,12 @@
  *
  * Run: `node dist/bench/batched_matmul.bench.js [--quick]`, or through `npm run bench`.
  */
-import { pathToFileURL } from 'node:url';
 import { Rng } from '../core/rng.js';
 import { batchedMatmulJs, type BatchedMatmulSpec } from '../core/kernels/batched_matmul.js';
 import { batchedMatmulGpu, gpuStatus, GPU_MODES } from '../core/kernels/gpu_kernels.js';
 import { backendInfo, calibrateAuto, getBackend, timeMs } from '../core/kernels/backend.js';
 import { mlpProbabilities } from '../core/kernels/mlp_forward.js';
+import { isMainModule, writeResultIfAsked } from './script.js';
 
 export interface BenchOptions {
   /** Smaller end-to-end run (2 groups, 100 draws) for a quick look. */
@@ -119,13 +119,7 @@ export async function benchBatchedMatmul(options: BenchOptions = {}): Promise<ob
 }
 
 /** Executed directly: run, print, and write the JSON result to stdout's end (or --out FILE). */
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMainModule(import.meta.url)) {
   const args = process.argv.slice(2);
-  const outIndex = args.indexOf('--out');
-  const result = await benchBatchedMatmul({ quick: args.includes('--quick') });
-  if (outIndex >= 0 && args[outIndex + 1]) {
-    const { writeFileSync } = await import('node:fs');
-    writeFileSync(args[outIndex + 1], JSON.stringify(result, null, 2));
-    console.log(`wrote ${args[outIndex + 1]}`);
-  }
+  writeResultIfAsked(args, await benchBatchedMatmul({ quick: args.includes('--quick') }));
 }

@@ -8,8 +8,8 @@
  * table and returns a JSON-serialisable result.
  */
 import { writeFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { machineInfo, type MachineInfo } from './machine.js';
+import { isMainModule } from './script.js';
 
 export interface BenchmarkRunOptions {
   /** A shorter run for a quick look (each benchmark decides what that means). */
@@ -138,7 +138,7 @@ export function parseBenchArgs(args: string[]): RunBenchmarksOptions {
   return options;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMainModule(import.meta.url)) {
   const report = await runBenchmarks(parseBenchArgs(process.argv.slice(2)));
   if (!report.ok) process.exitCode = 1;
 }
