@@ -21,7 +21,7 @@ export { Tensor, tensor, zeros, T, valueAndGrad, grad, gradcheck, type TensorLik
 // models
 export * from './models/index.js';
 export * as models from './models/index.js';
-export * as data from './models/data/study_data.js';
+export * as data from './models/data/index.js';
 
 // samplers, ADVI, diagnostics, exports
 export * from './samplers/index.js';

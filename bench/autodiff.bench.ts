@@ -12,14 +12,14 @@
  *
  * Run: `node dist/bench/autodiff.bench.js [--quick] [--no-tfjs] [--out FILE.json]`, or `npm run bench`.
  */
-import { pathToFileURL } from 'node:url';
 import { Rng } from '../core/rng.js';
-import { rotatedMoons } from '../models/data/study_data.js';
+import { rotatedMoons } from '../models/data/moons.js';
 import { hierarchicalBnn } from '../models/bnn/hierarchical.js';
 import type { LogDensity } from '../samplers/types.js';
 import { hierBnnFused, layoutFromParams, type FusedGroup } from './hier_bnn_fused.js';
 import { hierBnnTfjs, tfjsTensorCount, useTfjsBackend, type TfjsBackendName } from './hier_bnn_tfjs.js';
 import { machineInfo, type MachineInfo } from './machine.js';
+import { isMainModule, writeResultIfAsked } from './script.js';
 
 export interface AutodiffBenchOptions {
   /** Interleaved rounds; the median over them is reported (default 15, 3 with `quick`). */
@@ -111,83 +111,114 @@ function relErrors(ref: { v: number; g: Float64Array }, v: number, g: Float64Arr
 const fmt = (x: number, digits = 0) => x.toFixed(digits);
 
 export async function benchAutodiff(options: AutodiffBenchOptions = {}): Promise<AutodiffBenchResult> {
+  const { rounds, batchMs, seed, print } = checkedSettings(options);
+  const p = autodiffProblem(seed);
+  const contenders: Contender[] = [
+    { name: 'hbnn', description: 'hbnn hierarchicalBnn(...).logDensityAndGrad (tape autodiff, float64)', open: async () => p.model, calls: 0, samples: [] },
+    { name: 'fused', description: 'hand-fused Float64Array forward + backward (bench/hier_bnn_fused.ts)', open: async () => p.fused, calls: 0, samples: [] },
+  ];
+  const leaks: Record<string, number> = {};
+  const tfjsInfo = options.skipTfjs ? undefined : await addTfjsContenders(contenders, p, leaks);
+  const grad = new Float64Array(p.model.dim);
+  const errors = await calibrate(contenders, p, grad, batchMs, leaks);
+  await timeRounds(contenders, p.points, grad, rounds);
+  const rows = resultRows(contenders, errors);
+  const hbnnRatio = rows[0].ratioToFused;
+  const result: AutodiffBenchResult = {
+    benchmark: 'autodiff',
+    problem: { groups: GROUPS, pointsPerGroup: p.study.Xs_train[0].length, sizes: SIZES, dim: p.model.dim },
+    machine: machineInfo(),
+    settings: { rounds, batchMs, seed, evaluationPoints: EVALUATION_POINTS },
+    rows,
+    target: { ratio: TARGET_RATIO_TO_FUSED, hbnnRatio, met: hbnnRatio <= TARGET_RATIO_TO_FUSED },
+    tfjs: tfjsInfo,
+  };
+  if (print) printTable(result);
+  return result;
+}
+
+function checkedSettings(options: AutodiffBenchOptions): { rounds: number; batchMs: number; seed: number; print: boolean } {
   const quick = options.quick ?? false;
   const rounds = options.rounds ?? (quick ? 3 : 15);
   const batchMs = options.batchMs ?? (quick ? 50 : 100);
-  const seed = options.seed ?? 2018;
-  const print = options.print ?? true;
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`benchAutodiff: rounds must be a positive integer, got ${rounds}`);
   if (!(batchMs > 0)) throw new Error(`benchAutodiff: batchMs must be positive, got ${batchMs}`);
+  return { rounds, batchMs, seed: options.seed ?? 2018, print: options.print ?? true };
+}
 
+/** The study's model, its hand-fused twin, and the evaluation points with the fused values and gradients there. */
+function autodiffProblem(seed: number) {
   const study = rotatedMoons({ groups: GROUPS, seed });
   const model = hierarchicalBnn(study);
   const layout = layoutFromParams(model.params, SIZES, GROUPS, (l) => ({ mean: `mu${l}`, sd: `sd${l}`, raw: `raw${l}` }));
   const data: FusedGroup[] = study.Xs_train.map((X, g) => ({ X: Float64Array.from(X.flat()), y: Float64Array.from(study.Ys_train[g]) }));
   const fused = hierBnnFused(data, layout);
-  const dim = model.dim;
-
   // Points like a sampler's: weights N(0, 1), log-sds N(0, 1) too (sds from ~0.1 to ~7).
   const rng = Rng.fromSeed(seed + 1);
   const points = Array.from({ length: EVALUATION_POINTS }, () => {
-    const x = new Float64Array(dim);
+    const x = new Float64Array(model.dim);
     rng.fillNormal(x);
     return x;
   });
   const reference = points.map((x) => {
-    const g = new Float64Array(dim);
+    const g = new Float64Array(model.dim);
     return { v: fused.logDensityAndGrad(x, g), g };
   });
+  return { study, model, layout, data, fused, points, reference };
+}
 
-  const contenders: Contender[] = [
-    { name: 'hbnn', description: 'hbnn hierarchicalBnn(...).logDensityAndGrad (tape autodiff, float64)', open: async () => model, calls: 0, samples: [] },
-    { name: 'fused', description: 'hand-fused Float64Array forward + backward (bench/hier_bnn_fused.ts)', open: async () => fused, calls: 0, samples: [] },
-  ];
-  const leaks: Record<string, number> = {};
-  let tfjsInfo: AutodiffBenchResult['tfjs'];
-  if (!options.skipTfjs) {
-    const tf = await import('@tensorflow/tfjs');
-    for (const backend of ['cpu', 'wasm'] as TfjsBackendName[]) {
-      contenders.push({
-        name: `tfjs-${backend}`,
-        description: `TensorFlow.js ${tf.version_core} ${backend === 'cpu' ? 'CPU (JS)' : 'WebAssembly'} backend, tf.valueAndGrads (float32)`,
-        open: async () => {
-          await useTfjsBackend(backend);
-          return hierBnnTfjs(data, layout);
-        },
-        calls: 0,
-        samples: [],
-      });
-    }
-    await useTfjsBackend('wasm');
-    const env = tf.env();
-    const flag = (name: string) => (env.getFlags()[name] === undefined ? null : Boolean(env.get(name)));
-    tfjsInfo = { version: tf.version_core, wasmSimd: flag('WASM_HAS_SIMD_SUPPORT'), wasmThreads: flag('WASM_HAS_MULTITHREAD_SUPPORT'), tensorsLeakedPerCall: leaks };
+/** The TensorFlow.js CPU and wasm contenders; their version and wasm flags (leaks are filled in by `calibrate`). */
+async function addTfjsContenders(contenders: Contender[], p: ReturnType<typeof autodiffProblem>, leaks: Record<string, number>): Promise<AutodiffBenchResult['tfjs']> {
+  const tf = await import('@tensorflow/tfjs');
+  for (const backend of ['cpu', 'wasm'] as TfjsBackendName[]) {
+    contenders.push({
+      name: `tfjs-${backend}`,
+      description: `TensorFlow.js ${tf.version_core} ${backend === 'cpu' ? 'CPU (JS)' : 'WebAssembly'} backend, tf.valueAndGrads (float32)`,
+      open: async () => {
+        await useTfjsBackend(backend);
+        return hierBnnTfjs(p.data, p.layout);
+      },
+      calls: 0,
+      samples: [],
+    });
   }
+  await useTfjsBackend('wasm');
+  const env = tf.env();
+  const flag = (name: string) => (env.getFlags()[name] === undefined ? null : Boolean(env.get(name)));
+  return { version: tf.version_core, wasmSimd: flag('WASM_HAS_SIMD_SUPPORT'), wasmThreads: flag('WASM_HAS_MULTITHREAD_SUPPORT'), tensorsLeakedPerCall: leaks };
+}
 
-  // Warm-up (JIT, tfjs kernel set-up), agreement at every evaluation point, and the batch size.
-  const grad = new Float64Array(dim);
+/**
+ * Warm-up (JIT, tfjs kernel set-up), agreement with the fused values at every evaluation point,
+ * and each contender's batch size; returns the worst [value, gradient] relative errors by name.
+ */
+async function calibrate(contenders: Contender[], p: ReturnType<typeof autodiffProblem>, grad: Float64Array, batchMs: number, leaks: Record<string, number>): Promise<Map<string, [number, number]>> {
   const errors = new Map<string, [number, number]>();
   for (const c of contenders) {
     const f = await c.open();
     let worst: [number, number] = [0, 0];
-    points.forEach((x, i) => {
-      const [ve, ge] = relErrors(reference[i], f.logDensityAndGrad(x, grad), grad);
+    p.points.forEach((x, i) => {
+      const [ve, ge] = relErrors(p.reference[i], f.logDensityAndGrad(x, grad), grad);
       worst = [Math.max(worst[0], ve), Math.max(worst[1], ge)];
     });
     errors.set(c.name, worst);
     const before = c.name.startsWith('tfjs') ? tfjsTensorCount() : 0;
     let calls = 1;
-    let us = timeBatch(f, points, grad, calls);
+    let us = timeBatch(f, p.points, grad, calls);
     // Grow the batch until it takes a third of the target, then scale to the target.
     while (us * calls < (batchMs * 1000) / 3) {
       calls *= 2;
-      us = timeBatch(f, points, grad, calls);
+      us = timeBatch(f, p.points, grad, calls);
     }
     c.calls = Math.max(1, Math.round((batchMs * 1000) / us));
     if (c.name.startsWith('tfjs')) leaks[c.name] = (tfjsTensorCount() - before) / (2 * calls - 1);
     f.dispose?.();
   }
+  return errors;
+}
 
+/** The timed rounds: one batch of every contender per round, in alternating order. */
+async function timeRounds(contenders: Contender[], points: Float64Array[], grad: Float64Array, rounds: number): Promise<void> {
   for (let r = 0; r < rounds; r++) {
     // Alternate the order so no contender always runs right after the same neighbour.
     const order = r % 2 === 0 ? contenders : [...contenders].reverse();
@@ -199,15 +230,17 @@ export async function benchAutodiff(options: AutodiffBenchOptions = {}): Promise
       f.dispose?.();
     }
   }
+}
 
+/** One row per contender: medians over rounds, the paired ratio to `fused` (contender 1), and the errors. */
+function resultRows(contenders: Contender[], errors: Map<string, [number, number]>): AutodiffBenchRow[] {
   const fusedSamples = contenders[1].samples;
-  const rows: AutodiffBenchRow[] = contenders.map((c) => {
+  return contenders.map((c) => {
     const [valueRelError, gradRelError] = errors.get(c.name)!;
-    const us = median(c.samples);
     return {
       name: c.name,
       description: c.description,
-      microseconds: us,
+      microseconds: median(c.samples),
       minMicroseconds: Math.min(...c.samples),
       maxMicroseconds: Math.max(...c.samples),
       ratioToFused: median(c.samples.map((v, r) => v / fusedSamples[r])),
@@ -217,18 +250,6 @@ export async function benchAutodiff(options: AutodiffBenchOptions = {}): Promise
       gradRelError,
     };
   });
-  const hbnnRatio = rows[0].ratioToFused;
-  const result: AutodiffBenchResult = {
-    benchmark: 'autodiff',
-    problem: { groups: GROUPS, pointsPerGroup: study.Xs_train[0].length, sizes: SIZES, dim },
-    machine: machineInfo(),
-    settings: { rounds, batchMs, seed, evaluationPoints: EVALUATION_POINTS },
-    rows,
-    target: { ratio: TARGET_RATIO_TO_FUSED, hbnnRatio, met: hbnnRatio <= TARGET_RATIO_TO_FUSED },
-    tfjs: tfjsInfo,
-  };
-  if (print) printTable(result);
-  return result;
 }
 
 function printTable(r: AutodiffBenchResult): void {
@@ -253,13 +274,7 @@ function printTable(r: AutodiffBenchResult): void {
 }
 
 /** Executed directly: run, print, and write the JSON result with --out FILE. */
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMainModule(import.meta.url)) {
   const args = process.argv.slice(2);
-  const outIndex = args.indexOf('--out');
-  const result = await benchAutodiff({ quick: args.includes('--quick'), skipTfjs: args.includes('--no-tfjs') });
-  if (outIndex >= 0 && args[outIndex + 1]) {
-    const { writeFileSync } = await import('node:fs');
-    writeFileSync(args[outIndex + 1], JSON.stringify(result, null, 2));
-    console.log(`wrote ${args[outIndex + 1]}`);
-  }
+  writeResultIfAsked(args, await benchAutodiff({ quick: args.includes('--quick'), skipTfjs: args.includes('--no-tfjs') }));
 }

@@ -6,13 +6,13 @@
  *
  * Run: `node dist/bench/batched_matmul.bench.js [--quick]`, or through `npm run bench`.
  */
-import { pathToFileURL } from 'node:url';
 import { Rng } from '../core/rng.js';
 import { batchedMatmulJs } from '../core/kernels/matmul_js.js';
 import type { BatchedMatmulSpec } from '../core/kernels/matmul_spec.js';
 import { batchedMatmulGpu, gpuStatus, GPU_MODES } from '../core/kernels/gpu_kernels.js';
 import { backendInfo, calibrateAuto, getBackend, timeMs } from '../core/kernels/backend.js';
 import { mlpProbabilities } from '../core/kernels/mlp_forward.js';
+import { isMainModule, writeResultIfAsked } from './script.js';
 
 export interface BenchOptions {
   /** Smaller end-to-end run (2 groups, 100 draws) for a quick look. */
@@ -36,6 +36,8 @@ function randomArray(rng: Rng, length: number): Float64Array {
   return x;
 }
 
+type GpuMode = (typeof GPU_MODES)[number];
+
 const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toFixed(4));
 
 export async function benchBatchedMatmul(options: BenchOptions = {}): Promise<object> {
@@ -45,18 +47,29 @@ export async function benchBatchedMatmul(options: BenchOptions = {}): Promise<ob
   const modes = GPU_MODES.filter((m) => status.modes[m]);
   console.log(`gpu.js: 'gpu' backend runs mode ${status.mode ?? 'none'} — ${status.reason}`);
   console.log(`modes measured: js, ${modes.join(', ')}`);
+  const perCall = timePerCall(rng, modes);
+  printPerCall(perCall, modes);
+  const endToEnd = timeEndToEnd(rng, options, status);
+  const auto = calibrateAuto();
+  console.log(`\n'auto' chose '${auto.choice}': ${auto.reason}`);
+  return { gpu: status, info: backendInfo(), perCall, endToEnd, auto, node: process.version };
+}
 
-  const shapes: [string, BatchedMatmulSpec][] = [
-    ['BNN layer 1 (18,50,2)×(18,2,5)', { batch: 18, n: 50, k: 2, m: 5 }],
-    ['BNN layer 2 (18,50,5)×(18,5,5)', { batch: 18, n: 50, k: 5, m: 5 }],
-    ['  its dA = dC·Bᵀ', { batch: 18, n: 50, k: 5, m: 5, transB: true }],
-    ['  its dB = Aᵀ·dC', { batch: 18, n: 5, k: 50, m: 5, transA: true }],
-    ['grid, 18 groups (18,10000,5)×(18,5,5)', { batch: 18, n: 10_000, k: 5, m: 5 }],
-    ['grid, 500 draws (10000,2)×(500,2,5)', { batch: 500, n: 10_000, k: 2, m: 5, batchA: false }],
-    ['grid, 500 draws (500,10000,5)×(500,5,5)', { batch: 500, n: 10_000, k: 5, m: 5 }],
-  ];
+/** The matmul shapes of the BNN's gradient and of prediction on the grid. */
+const SHAPES: [string, BatchedMatmulSpec][] = [
+  ['BNN layer 1 (18,50,2)×(18,2,5)', { batch: 18, n: 50, k: 2, m: 5 }],
+  ['BNN layer 2 (18,50,5)×(18,5,5)', { batch: 18, n: 50, k: 5, m: 5 }],
+  ['  its dA = dC·Bᵀ', { batch: 18, n: 50, k: 5, m: 5, transB: true }],
+  ['  its dB = Aᵀ·dC', { batch: 18, n: 5, k: 50, m: 5, transA: true }],
+  ['grid, 18 groups (18,10000,5)×(18,5,5)', { batch: 18, n: 10_000, k: 5, m: 5 }],
+  ['grid, 500 draws (10000,2)×(500,2,5)', { batch: 500, n: 10_000, k: 2, m: 5, batchA: false }],
+  ['grid, 500 draws (500,10000,5)×(500,5,5)', { batch: 500, n: 10_000, k: 5, m: 5 }],
+];
+
+/** Milliseconds per call of every shape in JS and in each gpu.js mode, with the ratio to JS. */
+function timePerCall(rng: Rng, modes: readonly GpuMode[]): Row[] {
   const perCall: Row[] = [];
-  for (const [label, spec] of shapes) {
+  for (const [label, spec] of SHAPES) {
     const a = randomArray(rng, (spec.batchA === false ? 1 : spec.batch) * spec.n * spec.k);
     const b = randomArray(rng, (spec.batchB === false ? 1 : spec.batch) * spec.k * spec.m);
     const out = new Float64Array(spec.batch * spec.n * spec.m);
@@ -69,17 +82,19 @@ export async function benchBatchedMatmul(options: BenchOptions = {}): Promise<ob
     }
     perCall.push(row);
   }
+  return perCall;
+}
+
+function printPerCall(perCall: Row[], modes: readonly GpuMode[]): void {
   console.log('\nTime per call (ms); ratio > 1 means slower than JS');
   console.log(['case'.padEnd(42), 'js'.padStart(9), ...modes.flatMap((m) => [m.padStart(9), `${m}/js`.padStart(10)])].join(' '));
   for (const r of perCall) {
     console.log([r.case.padEnd(42), fmt(r.jsMs).padStart(9), ...modes.flatMap((m) => [fmt(r[`${m}Ms`] as number).padStart(9), (r[`${m}/js`] as number).toFixed(2).padStart(10)])].join(' '));
   }
+}
 
-  // End to end: 500 draws × 18 groups × 100×100 grid of a 2-5-5-1 tanh net, default backend.
-  const groups = options.quick ? 2 : 18;
-  const draws = options.quick ? 100 : 500;
-  const gpuGroups = Math.min(groups, options.gpuGroups ?? 2);
-  const side = 100;
+/** The 100 × 100 prediction grid on [-3, 3]², row-major (x1, x2) pairs. */
+function predictionGrid(side: number): Float64Array {
   const X = new Float64Array(side * side * 2);
   for (let i = 0; i < side; i++) {
     for (let j = 0; j < side; j++) {
@@ -87,6 +102,16 @@ export async function benchBatchedMatmul(options: BenchOptions = {}): Promise<ob
       X[(i * side + j) * 2 + 1] = -3 + (6 * i) / (side - 1);
     }
   }
+  return X;
+}
+
+/** End to end: 500 draws × 18 groups × 100×100 grid of a 2-5-5-1 tanh net, in JS and (when it works) on gpu.js. */
+function timeEndToEnd(rng: Rng, options: BenchOptions, status: ReturnType<typeof gpuStatus>): Record<string, unknown> {
+  const groups = options.quick ? 2 : 18;
+  const draws = options.quick ? 100 : 500;
+  const gpuGroups = Math.min(groups, options.gpuGroups ?? 2);
+  const side = 100;
+  const X = predictionGrid(side);
   const sizes = [2, 5, 5, 1];
   const groupWeights = Array.from({ length: groups }, () => [0, 1, 2].map((l) => randomArray(rng, draws * sizes[l] * sizes[l + 1])));
   const runGroups = (n: number, backend: 'js' | 'gpu') => {
@@ -113,20 +138,11 @@ export async function benchBatchedMatmul(options: BenchOptions = {}): Promise<ob
     const key = `${status.mode}Seconds`;
     console.log(`  gpu.js ${status.mode}: ${(endToEnd[key] as number).toFixed(2)} s${gpuGroups < groups ? ` (measured on ${gpuGroups} groups, scaled to ${groups})` : ''}, ${(endToEnd[`${status.mode}/js`] as number).toFixed(2)}× JS`);
   }
-
-  const auto = calibrateAuto();
-  console.log(`\n'auto' chose '${auto.choice}': ${auto.reason}`);
-  return { gpu: status, info: backendInfo(), perCall, endToEnd, auto, node: process.version };
+  return endToEnd;
 }
 
 /** Executed directly: run, print, and write the JSON result to stdout's end (or --out FILE). */
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMainModule(import.meta.url)) {
   const args = process.argv.slice(2);
-  const outIndex = args.indexOf('--out');
-  const result = await benchBatchedMatmul({ quick: args.includes('--quick') });
-  if (outIndex >= 0 && args[outIndex + 1]) {
-    const { writeFileSync } = await import('node:fs');
-    writeFileSync(args[outIndex + 1], JSON.stringify(result, null, 2));
-    console.log(`wrote ${args[outIndex + 1]}`);
-  }
+  writeResultIfAsked(args, await benchBatchedMatmul({ quick: args.includes('--quick') }));
 }

@@ -52,54 +52,14 @@ export interface TfjsLogDensity extends LogDensity {
  * tensors live on that backend. Groups of unequal size are padded to the largest and masked.
  */
 export function hierBnnTfjs(data: readonly FusedGroup[], layout: HierBnnLayout): TfjsLogDensity {
-  const { sizes, groups } = layout;
+  const { sizes } = layout;
   const L = sizes.length - 1;
   checkLayout(layout, data, 'hierBnnTfjs');
   const dim = layoutDim(layout);
-  const nIn = sizes[0];
-  const nMax = Math.max(...data.map((d) => d.y.length));
-  const padded = data.some((d) => d.y.length !== nMax);
-  const Xflat = new Float32Array(groups * nMax * nIn);
-  const yflat = new Float32Array(groups * nMax);
-  const maskFlat = new Float32Array(groups * nMax);
-  data.forEach((d, g) => {
-    Xflat.set(d.X, g * nMax * nIn);
-    yflat.set(d.y, g * nMax);
-    maskFlat.fill(1, g * nMax, g * nMax + d.y.length);
-  });
-  const X = tf.keep(tf.tensor3d(Xflat, [groups, nMax, nIn]));
-  const y = tf.keep(tf.tensor2d(yflat, [groups, nMax]));
-  const mask = padded ? tf.keep(tf.tensor2d(maskFlat, [groups, nMax])) : null;
+  const tensors = dataTensors(data, layout);
+  const valueAndGrads = tf.valueAndGrads(logDensityGraph(layout, tensors) as (...xs: tf.Tensor[]) => tf.Scalar);
   // Constants of every N(0, 1) and of HalfNormal(1): added in float64 outside the graph.
   const constant = -(dim - L) * HALF_LOG_TWO_PI + L * (Math.LN2 - HALF_LOG_TWO_PI);
-
-  const logp = (x: tf.Tensor): tf.Scalar => {
-    let h: tf.Tensor = X;
-    let lp: tf.Scalar = tf.scalar(0);
-    for (let l = 0; l < L; l++) {
-      const size = sizes[l] * sizes[l + 1];
-      const mean = tf.slice(x, [layout.meanOffsets[l]], [size]).reshape([sizes[l], sizes[l + 1]]);
-      const u = tf.slice(x, [layout.logSdOffsets[l]], [1]).reshape([]);
-      const sd = tf.exp(u);
-      const raw = tf.slice(x, [layout.rawOffsets[l]], [groups * size]).reshape([groups, sizes[l], sizes[l + 1]]);
-      const W = tf.add(tf.mul(raw, sd), mean);
-      const a = tf.matMul(h as tf.Tensor3D, W as tf.Tensor3D);
-      h = l + 1 < L ? tf.tanh(a) : a;
-      // N(0, 1) priors on mean and raw, HalfNormal(1) on sd, Jacobian u of sd = exp(u).
-      const priors = tf.addN([
-        tf.mul(tf.sum(tf.square(mean)), -0.5),
-        tf.mul(tf.sum(tf.square(raw)), -0.5),
-        tf.mul(tf.square(sd), -0.5),
-        u,
-      ]) as tf.Scalar;
-      lp = tf.add(lp, priors);
-    }
-    const logit = h.reshape([groups, nMax]);
-    let ll = tf.sub(tf.mul(y, logit), tf.softplus(logit));
-    if (mask !== null) ll = tf.mul(ll, mask);
-    return tf.add(lp, tf.sum(ll));
-  };
-  const valueAndGrads = tf.valueAndGrads(logp as (...xs: tf.Tensor[]) => tf.Scalar);
   const xBuf = new Float32Array(dim);
 
   function logDensityAndGrad(x: Float64Array, gradOut: Float64Array): number {
@@ -124,10 +84,69 @@ export function hierBnnTfjs(data: readonly FusedGroup[], layout: HierBnnLayout):
     backend: tf.getBackend(),
     logDensityAndGrad,
     dispose() {
-      X.dispose();
-      y.dispose();
-      mask?.dispose();
+      tensors.X.dispose();
+      tensors.y.dispose();
+      tensors.mask?.dispose();
     },
+  };
+}
+
+/** The data as kept tensors: X (groups × nMax × inputs), y, and a 0/1 mask when groups differ in size. */
+interface DataTensors {
+  X: tf.Tensor;
+  y: tf.Tensor;
+  mask: tf.Tensor | null;
+  nMax: number;
+}
+
+/** Every group padded to the largest (`nMax` points) and copied to the active backend. */
+function dataTensors(data: readonly FusedGroup[], { sizes, groups }: HierBnnLayout): DataTensors {
+  const nIn = sizes[0];
+  const nMax = Math.max(...data.map((d) => d.y.length));
+  const padded = data.some((d) => d.y.length !== nMax);
+  const Xflat = new Float32Array(groups * nMax * nIn);
+  const yflat = new Float32Array(groups * nMax);
+  const maskFlat = new Float32Array(groups * nMax);
+  data.forEach((d, g) => {
+    Xflat.set(d.X, g * nMax * nIn);
+    yflat.set(d.y, g * nMax);
+    maskFlat.fill(1, g * nMax, g * nMax + d.y.length);
+  });
+  const X = tf.keep(tf.tensor3d(Xflat, [groups, nMax, nIn]));
+  const y = tf.keep(tf.tensor2d(yflat, [groups, nMax]));
+  const mask = padded ? tf.keep(tf.tensor2d(maskFlat, [groups, nMax])) : null;
+  return { X, y, mask, nMax };
+}
+
+/** The log density (without its constants) as a tfjs function of the flat parameter vector. */
+function logDensityGraph(layout: HierBnnLayout, { X, y, mask, nMax }: DataTensors): (x: tf.Tensor) => tf.Scalar {
+  const { sizes, groups } = layout;
+  const L = sizes.length - 1;
+  return (x) => {
+    let h: tf.Tensor = X;
+    let lp: tf.Scalar = tf.scalar(0);
+    for (let l = 0; l < L; l++) {
+      const size = sizes[l] * sizes[l + 1];
+      const mean = tf.slice(x, [layout.meanOffsets[l]], [size]).reshape([sizes[l], sizes[l + 1]]);
+      const u = tf.slice(x, [layout.logSdOffsets[l]], [1]).reshape([]);
+      const sd = tf.exp(u);
+      const raw = tf.slice(x, [layout.rawOffsets[l]], [groups * size]).reshape([groups, sizes[l], sizes[l + 1]]);
+      const W = tf.add(tf.mul(raw, sd), mean);
+      const a = tf.matMul(h as tf.Tensor3D, W as tf.Tensor3D);
+      h = l + 1 < L ? tf.tanh(a) : a;
+      // N(0, 1) priors on mean and raw, HalfNormal(1) on sd, Jacobian u of sd = exp(u).
+      const priors = tf.addN([
+        tf.mul(tf.sum(tf.square(mean)), -0.5),
+        tf.mul(tf.sum(tf.square(raw)), -0.5),
+        tf.mul(tf.square(sd), -0.5),
+        u,
+      ]) as tf.Scalar;
+      lp = tf.add(lp, priors);
+    }
+    const logit = h.reshape([groups, nMax]);
+    let ll = tf.sub(tf.mul(y, logit), tf.softplus(logit));
+    if (mask !== null) ll = tf.mul(ll, mask);
+    return tf.add(lp, tf.sum(ll));
   };
 }
 

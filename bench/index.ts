@@ -8,12 +8,8 @@
  * table and returns a JSON-serialisable result.
  */
 import { writeFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-import { benchAutodiff } from './autodiff.bench.js';
-import { benchBatchedMatmul } from './batched_matmul.bench.js';
-import { benchAdviInit, benchNuts } from './nuts.bench.js';
-import { benchPlayground } from './playground.bench.js';
 import { machineInfo, type MachineInfo } from './machine.js';
+import { isMainModule } from './script.js';
 
 export interface BenchmarkRunOptions {
   /** A shorter run for a quick look (each benchmark decides what that means). */
@@ -29,34 +25,35 @@ export interface BenchmarkEntry {
 }
 
 /**
- * Every benchmark of the project, run in this order; a new one joins with one entry here
- * (imported from bench/<topic>.bench.ts).
+ * Every benchmark of the project, run in this order; a new one joins with one entry here. Each
+ * `run` loads its bench/<topic>.bench.ts only when it runs, so reading the list (the CLI's help
+ * does) loads neither TensorFlow.js nor the models.
  */
 export const BENCHMARKS: BenchmarkEntry[] = [
   {
     name: 'autodiff',
     description: 'µs per log density + gradient of the hierarchical BNN: hbnn vs a hand-fused limit vs TensorFlow.js (CPU, wasm)',
-    run: (o) => benchAutodiff({ quick: o.quick }),
+    run: async (o) => (await import('./autodiff.bench.js')).benchAutodiff({ quick: o.quick }),
   },
   {
     name: 'batched-matmul',
     description: 'batched matmul per call at the BNN and prediction shapes, and end-to-end prediction: gpu.js modes vs Float64 JS',
-    run: (o) => benchBatchedMatmul({ quick: o.quick }),
+    run: async (o) => (await import('./batched_matmul.bench.js')).benchBatchedMatmul({ quick: o.quick }),
   },
   {
     name: 'nuts',
     description: 'NUTS on the hierarchical BNN (1 chain, 1000 + 1000, target accept 0.9): gradients/s, min bulk-ESS/s, divergences, overhead outside the gradient',
-    run: (o) => benchNuts({ quick: o.quick }),
+    run: async (o) => (await import('./nuts.bench.js')).benchNuts({ quick: o.quick }),
   },
   {
     name: 'advi-init',
     description: 'NUTS warmup on the hierarchical BNN from jitter vs advi+adapt_diag initialisation: gradients and divergences',
-    run: (o) => benchAdviInit({ quick: o.quick }),
+    run: async (o) => (await import('./nuts.bench.js')).benchAdviInit({ quick: o.quick }),
   },
   {
     name: 'playground',
     description: "the playground's default fit in headless Chromium (Web Workers) vs the same fit in Node (worker threads): bundle size, time to first draw, whole run",
-    run: (o) => benchPlayground({ quick: o.quick }),
+    run: async (o) => (await import('./playground.bench.js')).benchPlayground({ quick: o.quick }),
   },
 ];
 
@@ -141,7 +138,7 @@ export function parseBenchArgs(args: string[]): RunBenchmarksOptions {
   return options;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMainModule(import.meta.url)) {
   const report = await runBenchmarks(parseBenchArgs(process.argv.slice(2)));
   if (!report.ok) process.exitCode = 1;
 }

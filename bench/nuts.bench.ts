@@ -10,8 +10,7 @@
  * same settings): gradient evaluations in warmup (plus ADVI's own for the latter), divergences
  * in warmup and after, and the step size warmup ends with.
  */
-import { pathToFileURL } from 'node:url';
-import { rotatedMoons } from '../models/data/study_data.js';
+import { rotatedMoons } from '../models/data/moons.js';
 import { hierarchicalBnn } from '../models/bnn/hierarchical.js';
 import type { BnnModel } from '../models/bnn/network.js';
 import { sample, samplerOverhead } from '../samplers/run/sample.js';
@@ -20,6 +19,7 @@ import { summary } from '../samplers/diagnostics/summary.js';
 import { essBulk } from '../samplers/diagnostics/ess.js';
 import type { PosteriorTarget } from '../samplers/types.js';
 import type { Trace } from '../samplers/trace/trace.js';
+import { isMainModule } from './script.js';
 
 export interface NutsBenchOptions {
   quick?: boolean;
@@ -136,7 +136,7 @@ export async function benchAdviInit(opts: NutsBenchOptions = {}) {
   return rows;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (isMainModule(import.meta.url)) {
   const quick = process.argv.includes('--quick');
   await benchNuts({ quick });
   await benchAdviInit({ quick });

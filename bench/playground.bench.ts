@@ -8,12 +8,12 @@
  * Run: `node dist/bench/playground.bench.js [--quick]` (needs Debian's chromium; see
  * docs/playground.md), or `npm run bench -- --only playground`.
  */
-import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { ROOT } from '../bin/bundle.js';
 import { DEFAULT_SETTINGS, checkSettings, runPlayground, type PlaygroundSettings } from '../docs/playground/src/fit.js';
 import { CHROMIUM, fillSettings, haveChromium, newPlaygroundPage, openPlayground, waitForResult } from './playground_driver.js';
 import { machineInfo, type MachineInfo } from './machine.js';
+import { isMainModule } from './script.js';
 
 export interface PlaygroundBenchResult {
   settings: PlaygroundSettings;
@@ -76,7 +76,7 @@ function print(r: PlaygroundBenchResult): void {
   console.log(`surfaces on '${r.browser.surfaceBackend}'; draws identical to Node's: ${r.sameDraws ? 'yes' : 'NO'}`);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMainModule(import.meta.url)) {
   await benchPlayground({ quick: process.argv.includes('--quick') });
   process.exit(0);
 }

@@ -6,7 +6,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadStudyData, rotatedMoons, type StudyData } from '../models/data/study_data.js';
+import { loadStudyData, type StudyData } from '../models/data/study_data.js';
+import { rotatedMoons } from '../models/data/moons.js';
 import { groupPrior, type LayerPrior } from '../models/bnn/group_prior.js';
 import { predict } from '../models/bnn/predict.js';
 import type { BnnModel } from '../models/bnn/network.js';
@@ -19,7 +20,7 @@ import { rhat } from '../samplers/diagnostics/rhat.js';
 import type { Trace } from '../samplers/trace/trace.js';
 import { accuracyFigure, correlationFigure, singleSurfaceFigure, surfaceFigure, surfaceGridPoints, traceDensityFigure, trainingDataFigure } from './report/figures.js';
 import { renderPng } from './report/render.js';
-import { POST_ACCURACY, STAN_ACCURACY, checkWritableDir, writeMetrics, writeReport, type ModelMetrics, type ModelName, type ReportFigure, type StudyMetrics } from './report/report.js';
+import { MODEL_NAMES, POST_ACCURACY, STAN_ACCURACY, checkWritableDir, writeMetrics, writeReport, type ModelMetrics, type ModelName, type ReportFigure, type StudyMetrics } from './report/report.js';
 import { STUDY_TARGETS_MODULE, buildFlat, buildHierarchical, buildInformative } from '../models/bnn/study_targets.js';
 
 export interface ReproduceOptions {
@@ -105,130 +106,192 @@ function evaluateGroup(model: BnnModel, trace: Trace, study: StudyData, g: numbe
   return { train, test, surface };
 }
 
+/** What every step of one run shares: the options, the data, the prediction grid and the settings. */
+interface StudyRun {
+  opts: ReproduceOptions;
+  study: StudyData;
+  groups: number;
+  nTrain: number;
+  nTest: number;
+  grid: Float64Array;
+  maxTreeDepth: number;
+  hierarchicalDraws: number;
+  hierarchicalTune: number;
+  /** NUTS and chain options of every model; the hierarchical one overrides a few. */
+  base: SampleOptions;
+  settings: StudyMetrics['settings'];
+  dataInfo: StudyMetrics['data'];
+  /** Metrics of the models finished so far, for the partial metrics.json. */
+  finished: Partial<Record<ModelName, ModelResult['metrics']>>;
+}
+
+/** The hierarchical model's fit, which the informative priors and several figures need. */
+interface HierarchicalFit {
+  result: ModelResult;
+  model: BnnModel;
+  trace: Trace;
+  rows: SummaryRow[];
+}
+
 export async function reproduce(opts: ReproduceOptions): Promise<StudyMetrics> {
-  const { out, log } = opts;
-  checkWritableDir(out); // before any sampling: a bad --out fails in seconds
+  checkWritableDir(opts.out); // before any sampling: a bad --out fails in seconds
+  const run = prepareRun(opts);
+  const flat = await fitFlat(run);
+  run.finished.flat = flat.metrics;
+  writePartialMetrics(run);
+  const hierarchical = await fitHierarchical(run);
+  run.finished.hierarchical = hierarchical.result.metrics;
+  writePartialMetrics(run);
+  const informative = await fitInformative(run, hierarchical.trace);
+  run.finished.informative = informative.metrics;
+  const metrics: StudyMetrics = { flat: flat.metrics, hierarchical: hierarchical.result.metrics, informative: informative.metrics, settings: run.settings, data: run.dataInfo };
+  writeMetrics(opts.out, metrics);
+  opts.log('figures and report…');
+  const figures = await writeFigures(run, metrics, { flat, hierarchical: hierarchical.result, informative }, hierarchical);
+  writeStudyReport(run, metrics, figures, [flat, hierarchical.result, informative], hierarchical.rows);
+  return metrics;
+}
+
+/** Load or generate the data and fix the settings that metrics.json records. */
+function prepareRun(opts: ReproduceOptions): StudyRun {
   const study = opts.data ? loadStudyData(opts.data) : rotatedMoons({ seed: opts.seed });
-  const G = study.Xs_train.length;
+  const groups = study.Xs_train.length;
   const nTrain = study.Ys_train.reduce((s, y) => s + y.length, 0);
   const nTest = study.Ys_test.reduce((s, y) => s + y.length, 0);
-  const grid = surfaceGridPoints();
   const hierarchicalDraws = opts.hierarchicalDraws ?? opts.draws;
   const hierarchicalTune = opts.hierarchicalTune ?? opts.tune;
-  const settings = { chains: opts.chains, draws: opts.draws, tune: opts.tune, hierarchicalDraws, hierarchicalTune, seed: opts.seed, parallel: opts.parallel, quick: !!opts.quick, sampler: 'nuts', hierarchicalTargetAccept: HIERARCHICAL_TARGET_ACCEPT, hierarchicalInit: 'advi+adapt_diag', realizationsPerDraw: REALIZATIONS_PER_DRAW, maxTreeDepth: opts.maxTreeDepth ?? 10 };
-  const dataInfo = { source: opts.data ?? `rotatedMoons({ groups: 18, nSamples: 100, noise: 0.3, seed: ${opts.seed} })`, groups: G, trainPoints: nTrain, testPoints: nTest };
-  const finished: Partial<Record<ModelName, ModelResult['metrics']>> = {};
-  const writePartial = () => writeFileSync(join(out, 'metrics.json'), JSON.stringify({ ...finished, settings, data: dataInfo, complete: false }, null, 2));
+  const maxTreeDepth = opts.maxTreeDepth ?? 10;
+  const settings = { chains: opts.chains, draws: opts.draws, tune: opts.tune, hierarchicalDraws, hierarchicalTune, seed: opts.seed, parallel: opts.parallel, quick: !!opts.quick, sampler: 'nuts', hierarchicalTargetAccept: HIERARCHICAL_TARGET_ACCEPT, hierarchicalInit: 'advi+adapt_diag', realizationsPerDraw: REALIZATIONS_PER_DRAW, maxTreeDepth };
+  const dataInfo = { source: opts.data ?? `rotatedMoons({ groups: 18, nSamples: 100, noise: 0.3, seed: ${opts.seed} })`, groups, trainPoints: nTrain, testPoints: nTest };
+  const base: SampleOptions = { sampler: nuts({ maxTreeDepth }), chains: opts.chains, draws: opts.draws, tune: opts.tune, progress: opts.progress, parallel: opts.parallel && opts.chains > 1, signal: opts.signal };
+  return { opts, study, groups, nTrain, nTest, grid: surfaceGridPoints(), maxTreeDepth, hierarchicalDraws, hierarchicalTune, base, settings, dataInfo, finished: {} };
+}
 
-  const base: SampleOptions = { sampler: nuts({ maxTreeDepth: opts.maxTreeDepth ?? 10 }), chains: opts.chains, draws: opts.draws, tune: opts.tune, progress: opts.progress, parallel: opts.parallel && opts.chains > 1, signal: opts.signal };
+/** metrics.json with the models finished so far and `complete: false`, so a long run leaves results early. */
+function writePartialMetrics(run: StudyRun): void {
+  writeFileSync(join(run.opts.out, 'metrics.json'), JSON.stringify({ ...run.finished, settings: run.settings, data: run.dataInfo, complete: false }, null, 2));
+}
 
-  /** Fit one flat-style BNN per group and pool the results. */
-  async function perGroup(name: ModelName, build: (g: number) => BnnModel, exportName: string, args: (g: number) => unknown): Promise<ModelResult> {
-    const t0 = performance.now();
-    let train = 0, test = 0, divergences = 0, maxRhat = -Infinity, minEss = Infinity, lpMaxRhat = -Infinity;
-    const surfaces: Float64Array[] = [], sds: Float64Array[] = [], warnings: string[] = [];
-    for (let g = 0; g < G; g++) {
-      const model = build(g);
-      const trace = await sample(model, { ...base, seed: opts.seed * 1000 + g, workerTarget: { module: STUDY_TARGETS_MODULE, exportName, args: args(g) } });
-      if (trace.meta.interrupted) throw new Error(`${name}: interrupted in group ${g}`);
-      const ev = evaluateGroup(model, trace, study, g, grid);
-      train += ev.train; test += ev.test;
-      surfaces.push(ev.surface.mean); sds.push(ev.surface.sd);
-      const c = convergence(trace, summary(trace));
-      divergences += trace.numDivergences();
-      maxRhat = Math.max(maxRhat, c.maxRhat); minEss = Math.min(minEss, c.minEssBulk); lpMaxRhat = Math.max(lpMaxRhat, c.lpRhat);
-      for (const w of samplerWarnings(trace, { maxTreeDepth: opts.maxTreeDepth ?? 10 })) warnings.push(`${name}, group ${g}: ${w}`);
-      log(`  ${name} group ${g + 1}/${G}: ${trace.numDivergences()} divergences, R-hat(lp) ${c.lpRhat.toFixed(3)}`);
-    }
-    const metrics = { trainAccuracy: train / nTrain, testAccuracy: test / nTest, seconds: (performance.now() - t0) / 1000, divergences, maxRhat, minEssBulk: minEss, lpMaxRhat };
-    return { metrics, surfaces, sds, warnings };
+function logModelDone(run: StudyRun, name: ModelName, m: ModelMetrics): void {
+  run.opts.log(`${name}: train ${(100 * m.trainAccuracy).toFixed(2)}%, test ${(100 * m.testAccuracy).toFixed(2)}% (${m.seconds.toFixed(1)} s)`);
+}
+
+const groupArgs = (run: StudyRun, g: number) => ({ X: run.study.Xs_train[g], y: run.study.Ys_train[g] });
+
+/** 1. Flat BNNs, N(0, 1) priors, one per group. */
+async function fitFlat(run: StudyRun): Promise<ModelResult> {
+  run.opts.log('flat BNNs (one per group)…');
+  const flat = await perGroup(run, 'flat', (g) => buildFlat(groupArgs(run, g)), 'buildFlat', (g) => groupArgs(run, g));
+  logModelDone(run, 'flat', flat.metrics);
+  return flat;
+}
+
+/** 3. Flat BNNs with informative MvNormal priors from the hierarchical posterior. */
+async function fitInformative(run: StudyRun, hierarchicalTrace: Trace): Promise<ModelResult> {
+  run.opts.log('informative-prior BNNs (one per group)…');
+  const prior: LayerPrior[] = groupPrior(hierarchicalTrace, { realizationsPerDraw: REALIZATIONS_PER_DRAW, seed: run.opts.seed });
+  const infArgs = (g: number) => ({ ...groupArgs(run, g), prior });
+  const informative = await perGroup(run, 'informative', (g) => buildInformative(infArgs(g)), 'buildInformative', infArgs);
+  logModelDone(run, 'informative', informative.metrics);
+  return informative;
+}
+
+/** Fit one flat-style BNN per group and pool the results. */
+async function perGroup(run: StudyRun, name: ModelName, build: (g: number) => BnnModel, exportName: string, args: (g: number) => unknown): Promise<ModelResult> {
+  const { opts, study, groups: G, grid } = run;
+  const t0 = performance.now();
+  let train = 0, test = 0, divergences = 0, maxRhat = -Infinity, minEss = Infinity, lpMaxRhat = -Infinity;
+  const surfaces: Float64Array[] = [], sds: Float64Array[] = [], warnings: string[] = [];
+  for (let g = 0; g < G; g++) {
+    const model = build(g);
+    const trace = await sample(model, { ...run.base, seed: opts.seed * 1000 + g, workerTarget: { module: STUDY_TARGETS_MODULE, exportName, args: args(g) } });
+    if (trace.meta.interrupted) throw new Error(`${name}: interrupted in group ${g}`);
+    const ev = evaluateGroup(model, trace, study, g, grid);
+    train += ev.train; test += ev.test;
+    surfaces.push(ev.surface.mean); sds.push(ev.surface.sd);
+    const c = convergence(trace, summary(trace));
+    divergences += trace.numDivergences();
+    maxRhat = Math.max(maxRhat, c.maxRhat); minEss = Math.min(minEss, c.minEssBulk); lpMaxRhat = Math.max(lpMaxRhat, c.lpRhat);
+    for (const w of samplerWarnings(trace, { maxTreeDepth: run.maxTreeDepth })) warnings.push(`${name}, group ${g}: ${w}`);
+    opts.log(`  ${name} group ${g + 1}/${G}: ${trace.numDivergences()} divergences, R-hat(lp) ${c.lpRhat.toFixed(3)}`);
   }
+  const metrics = { trainAccuracy: train / run.nTrain, testAccuracy: test / run.nTest, seconds: (performance.now() - t0) / 1000, divergences, maxRhat, minEssBulk: minEss, lpMaxRhat };
+  return { metrics, surfaces, sds, warnings };
+}
 
-  // 1. Flat BNNs, N(0, 1) priors, one per group.
-  log('flat BNNs (one per group)…');
-  const groupArgs = (g: number) => ({ X: study.Xs_train[g], y: study.Ys_train[g] });
-  const flat = await perGroup('flat', (g) => buildFlat(groupArgs(g)), 'buildFlat', groupArgs);
-  finished.flat = flat.metrics;
-  writePartial();
-  log(`flat: train ${(100 * flat.metrics.trainAccuracy).toFixed(2)}%, test ${(100 * flat.metrics.testAccuracy).toFixed(2)}% (${flat.metrics.seconds.toFixed(1)} s)`);
-
-  // 2. Hierarchical BNN, non-centred, all groups at once.
-  log('hierarchical BNN (ADVI initialisation, target accept 0.9)…');
-  const t1 = performance.now();
-  const hModel = buildHierarchical({ study });
-  const hTrace = await sample(hModel, {
-    ...base, draws: hierarchicalDraws, tune: hierarchicalTune, seed: opts.seed * 1000 + 500, targetAccept: HIERARCHICAL_TARGET_ACCEPT, init: 'advi+adapt_diag',
+/** 2. Hierarchical BNN, non-centred, all groups at once. */
+async function fitHierarchical(run: StudyRun): Promise<HierarchicalFit> {
+  const { opts, study } = run;
+  opts.log('hierarchical BNN (ADVI initialisation, target accept 0.9)…');
+  const t0 = performance.now();
+  const model = buildHierarchical({ study });
+  const trace = await sample(model, {
+    ...run.base, draws: run.hierarchicalDraws, tune: run.hierarchicalTune, seed: opts.seed * 1000 + 500, targetAccept: HIERARCHICAL_TARGET_ACCEPT, init: 'advi+adapt_diag',
     adviInit: adviInitializer({ progress: opts.progress }),
     workerTarget: { module: STUDY_TARGETS_MODULE, exportName: 'buildHierarchical', args: { study } },
   });
-  if (hTrace.meta.interrupted) throw new Error('hierarchical: interrupted');
-  let hTrain = 0, hTest = 0;
-  const hSurfaces: Float64Array[] = [], hSds: Float64Array[] = [];
-  for (let g = 0; g < G; g++) {
-    const ev = evaluateGroup(hModel, hTrace, study, g, grid, g);
-    hTrain += ev.train; hTest += ev.test;
-    hSurfaces.push(ev.surface.mean); hSds.push(ev.surface.sd);
+  if (trace.meta.interrupted) throw new Error('hierarchical: interrupted');
+  let train = 0, test = 0;
+  const surfaces: Float64Array[] = [], sds: Float64Array[] = [];
+  for (let g = 0; g < run.groups; g++) {
+    const ev = evaluateGroup(model, trace, study, g, run.grid, g);
+    train += ev.train; test += ev.test;
+    surfaces.push(ev.surface.mean); sds.push(ev.surface.sd);
   }
-  const hRows = summary(hTrace);
-  const hc = convergence(hTrace, hRows);
-  const hierarchical: ModelResult = {
-    metrics: { trainAccuracy: hTrain / nTrain, testAccuracy: hTest / nTest, seconds: (performance.now() - t1) / 1000, divergences: hTrace.numDivergences(), maxRhat: hc.maxRhat, minEssBulk: hc.minEssBulk, lpMaxRhat: hc.lpRhat },
-    surfaces: hSurfaces, sds: hSds, warnings: samplerWarnings(hTrace, { maxTreeDepth: opts.maxTreeDepth ?? 10 }).map((w) => `hierarchical: ${w}`),
+  const rows = summary(trace);
+  const c = convergence(trace, rows);
+  const result: ModelResult = {
+    metrics: { trainAccuracy: train / run.nTrain, testAccuracy: test / run.nTest, seconds: (performance.now() - t0) / 1000, divergences: trace.numDivergences(), maxRhat: c.maxRhat, minEssBulk: c.minEssBulk, lpMaxRhat: c.lpRhat },
+    surfaces, sds, warnings: samplerWarnings(trace, { maxTreeDepth: run.maxTreeDepth }).map((w) => `hierarchical: ${w}`),
   };
-  finished.hierarchical = hierarchical.metrics;
-  writePartial();
-  log(`hierarchical: train ${(100 * hierarchical.metrics.trainAccuracy).toFixed(2)}%, test ${(100 * hierarchical.metrics.testAccuracy).toFixed(2)}% (${hierarchical.metrics.seconds.toFixed(1)} s)`);
+  logModelDone(run, 'hierarchical', result.metrics);
+  return { result, model, trace, rows };
+}
 
-  // 3. Flat BNNs with informative MvNormal priors from the hierarchical posterior.
-  log('informative-prior BNNs (one per group)…');
-  const prior: LayerPrior[] = groupPrior(hTrace, { realizationsPerDraw: REALIZATIONS_PER_DRAW, seed: opts.seed });
-  const infArgs = (g: number) => ({ ...groupArgs(g), prior });
-  const informative = await perGroup('informative', (g) => buildInformative(infArgs(g)), 'buildInformative', infArgs);
-  finished.informative = informative.metrics;
-  log(`informative: train ${(100 * informative.metrics.trainAccuracy).toFixed(2)}%, test ${(100 * informative.metrics.testAccuracy).toFixed(2)}% (${informative.metrics.seconds.toFixed(1)} s)`);
-
-  const metrics: StudyMetrics = { flat: flat.metrics, hierarchical: hierarchical.metrics, informative: informative.metrics, settings, data: dataInfo };
-  writeMetrics(out, metrics);
-
-  // Figures.
-  log('figures and report…');
+/** Render every figure of the report into `out`; the list of files and captions in report order. */
+async function writeFigures(run: StudyRun, metrics: StudyMetrics, results: Record<ModelName, ModelResult>, h: HierarchicalFit): Promise<ReportFigure[]> {
+  const { study, opts } = run;
   const points = study.Xs_train.map((X, g) => ({ X, y: study.Ys_train[g] }));
   const figures: ReportFigure[] = [];
   const figure = async (file: string, caption: string, spec: Parameters<typeof renderPng>[0]) => {
-    await renderPng(spec, join(out, file));
+    await renderPng(spec, join(opts.out, file));
     figures.push({ file, caption });
   };
-  await figure('accuracy.png', 'Pooled train and test accuracy of the three models beside the post’s and Stan’s.', accuracyFigure((['flat', 'hierarchical', 'informative'] as const).map((m) => ({
+  await figure('accuracy.png', 'Pooled train and test accuracy of the three models beside the post’s and Stan’s.', accuracyFigure(MODEL_NAMES.map((m) => ({
     model: m, train: metrics[m].trainAccuracy, test: metrics[m].testAccuracy, postTrain: POST_ACCURACY[m].train, postTest: POST_ACCURACY[m].test, stanTrain: STAN_ACCURACY[m].train, stanTest: STAN_ACCURACY[m].test,
   }))));
   await figure('training_data.png', 'Training data per group (50 points each).', trainingDataFigure(points));
   const prob = { valueLabel: 'P(class 1)', scheme: 'redblue', reverse: true };
-  await figure('surface_flat.png', 'Decision surfaces of the flat BNNs (posterior mean probability).', surfaceFigure(points, flat.surfaces, { title: 'Flat BNN per group', ...prob }));
-  await figure('surface_hierarchical.png', 'Decision surfaces of the hierarchical BNN.', surfaceFigure(points, hierarchical.surfaces, { title: 'Hierarchical BNN', ...prob }));
-  await figure('surface_informative.png', 'Decision surfaces of the flat BNNs with informative priors.', surfaceFigure(points, informative.surfaces, { title: 'Informative-prior BNN per group', ...prob }));
-  await figure('uncertainty_hierarchical.png', 'Predictive uncertainty of the hierarchical BNN (posterior sd of the probability).', surfaceFigure(points, hierarchical.sds, { title: 'Hierarchical BNN: predictive sd', valueLabel: 'sd of P(class 1)', scheme: 'viridis' }));
-  const sdNames = hModel.params.filter((p) => /^sd/.test(p.name)).map((p) => p.name);
-  await figure('group_sds.png', 'Trace and density of the group standard deviations.', traceDensityFigure(sdNames.map((name) => ({ name, chains: hTrace.scalarChains(name) }))));
-  const meanSurface = predict(hModel, forSurface(hTrace), grid);
+  await figure('surface_flat.png', 'Decision surfaces of the flat BNNs (posterior mean probability).', surfaceFigure(points, results.flat.surfaces, { title: 'Flat BNN per group', ...prob }));
+  await figure('surface_hierarchical.png', 'Decision surfaces of the hierarchical BNN.', surfaceFigure(points, results.hierarchical.surfaces, { title: 'Hierarchical BNN', ...prob }));
+  await figure('surface_informative.png', 'Decision surfaces of the flat BNNs with informative priors.', surfaceFigure(points, results.informative.surfaces, { title: 'Informative-prior BNN per group', ...prob }));
+  await figure('uncertainty_hierarchical.png', 'Predictive uncertainty of the hierarchical BNN (posterior sd of the probability).', surfaceFigure(points, results.hierarchical.sds, { title: 'Hierarchical BNN: predictive sd', valueLabel: 'sd of P(class 1)', scheme: 'viridis' }));
+  const sdNames = h.model.params.filter((p) => /^sd/.test(p.name)).map((p) => p.name);
+  await figure('group_sds.png', 'Trace and density of the group standard deviations.', traceDensityFigure(sdNames.map((name) => ({ name, chains: h.trace.scalarChains(name) }))));
+  const meanSurface = predict(h.model, forSurface(h.trace), run.grid);
   await figure('surface_group_mean.png', 'Decision surface of the group-mean weights alone.', singleSurfaceFigure(meanSurface.mean, { title: 'Group-mean weights', ...prob }));
-  const mu0 = hModel.params.find((p) => /^mu/.test(p.name));
+  const mu0 = h.model.params.find((p) => /^mu/.test(p.name));
   if (mu0) {
-    const { matrix, labels } = correlationOf(hTrace, mu0.name);
+    const { matrix, labels } = correlationOf(h.trace, mu0.name);
     await figure('correlation_mu0.png', `Posterior correlation of the first layer’s group-mean weights (${mu0.name}).`, correlationFigure(matrix, labels, { title: `Correlation of ${mu0.name}` }));
   }
+  return figures;
+}
 
+/** report.md and report.html: the metrics, the figures, every model's warnings and the hierarchical summary. */
+function writeStudyReport(run: StudyRun, metrics: StudyMetrics, figures: ReportFigure[], results: ModelResult[], hierarchicalRows: SummaryRow[]): void {
+  const { opts } = run;
   const notes = [
     'Accuracies are pooled over all groups; a point is class 1 where the posterior mean probability exceeds 0.5.',
-    `Sampler: NUTS, ${opts.chains} chains × (${opts.tune} warmup + ${opts.draws} draws) per group model; the hierarchical model ${opts.chains} chains × (${hierarchicalTune} warmup + ${hierarchicalDraws} draws) with target accept ${HIERARCHICAL_TARGET_ACCEPT} and ADVI initialisation.`,
+    `Sampler: NUTS, ${opts.chains} chains × (${opts.tune} warmup + ${opts.draws} draws) per group model; the hierarchical model ${opts.chains} chains × (${run.hierarchicalTune} warmup + ${run.hierarchicalDraws} draws) with target accept ${HIERARCHICAL_TARGET_ACCEPT} and ADVI initialisation.`,
     'R-hat of lp__ (log density) is reported per model as lpMaxRhat in metrics.json: judge convergence on it and on the predictions, since single network weights are not identified (sign flips, permuted hidden units).',
   ];
-  writeReport(out, {
+  writeReport(opts.out, {
     metrics, postTable: POST_ACCURACY, stanTable: STAN_ACCURACY, figures,
-    diagnosticsText: [...flat.warnings, ...hierarchical.warnings, ...informative.warnings],
-    summaries: [{ title: 'Hierarchical model: group means and sds', rows: formatSummary(hRows.filter((r) => /^(mu|sd)/.test(r.name))) }],
+    diagnosticsText: results.flatMap((r) => r.warnings),
+    summaries: [{ title: 'Hierarchical model: group means and sds', rows: formatSummary(hierarchicalRows.filter((r) => /^(mu|sd)/.test(r.name))) }],
     notes,
   });
-  return metrics;
 }
 
 /** Posterior correlation matrix of the scalars of one parameter (all chains pooled). */

@@ -11,4 +11,4 @@ export { hierarchicalBnn, DEFAULT_MU_PRIOR_SD, DEFAULT_SD_PRIOR_SD, type Hierarc
 export { informativeBnn, type InformativeBnnOptions } from './bnn/informative.js';
 export { groupPrior, DEFAULT_REALIZATIONS_PER_DRAW, type LayerPrior, type GroupPriorOptions } from './bnn/group_prior.js';
 export { predict, type PredictOptions, type Prediction } from './bnn/predict.js';
-export * from './data/study_data.js';
+export * from './data/index.js';

@@ -279,62 +279,79 @@ export interface ChainSeries {
  */
 export function traceDensityFigure(series: readonly ChainSeries[], options: { title?: string } = {}): TopLevelSpec {
   if (series.length === 0) throw new Error('traceDensityFigure: series is empty');
-  const rows = series.map((s, k) => {
-    if (s.chains.length === 0) throw new Error(`traceDensityFigure: series[${k}] '${s.name}' has no chains`);
-    let lo = Infinity;
-    let hi = -Infinity;
-    const draws: Record<string, number>[] = [];
-    const thinned: Record<string, number>[] = [];
-    s.chains.forEach((chain, c) => {
-      if (chain.length < 2) throw new Error(`traceDensityFigure: series[${k}] '${s.name}' chain ${c} has ${chain.length} draws, expected at least 2`);
-      const stride = Math.ceil(chain.length / MAX_TRACE_POINTS);
-      chain.forEach((v, i) => {
-        if (!Number.isFinite(v)) throw new Error(`traceDensityFigure: series[${k}] '${s.name}' chain ${c} draw ${i} is ${v}`);
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
-        draws.push({ chain: c + 1, value: v });
-        if (i % stride === 0) thinned.push({ chain: c + 1, draw: i, value: v });
-      });
-    });
-    if (hi === lo) {
-      hi += 0.5;
-      lo -= 0.5;
-    }
-    const chainColour = { field: 'chain', type: 'nominal', title: 'chain', scale: { scheme: 'category10' } };
-    return {
-      hconcat: [
-        {
-          width: 220,
-          height: 110,
-          data: { values: draws },
-          transform: [{ density: 'value', groupby: ['chain'], extent: [lo, hi], steps: 120, as: ['value', 'density'] }],
-          mark: { type: 'line', strokeWidth: 1.2 },
-          encoding: {
-            x: { field: 'value', type: 'quantitative', title: s.name, scale: { zero: false, nice: false } },
-            y: { field: 'density', type: 'quantitative', title: 'density' },
-            color: chainColour,
-          },
-        },
-        {
-          width: 420,
-          height: 110,
-          data: { values: thinned },
-          mark: { type: 'line', strokeWidth: 0.6, opacity: 0.8 },
-          encoding: {
-            x: { field: 'draw', type: 'quantitative', title: 'draw' },
-            y: { field: 'value', type: 'quantitative', title: s.name, scale: { zero: false } },
-            color: chainColour,
-          },
-        },
-      ],
-    };
-  });
   return asSpec({
     $schema: SCHEMA,
     ...(options.title ? { title: options.title } : {}),
-    vconcat: rows,
+    vconcat: series.map((s, k) => traceDensityRow(s.name, seriesPoints(s, k))),
     resolve: { scale: { color: 'shared' } },
   });
+}
+
+interface SeriesPoints {
+  /** Every draw, for the density. */
+  draws: Record<string, number>[];
+  /** At most MAX_TRACE_POINTS draws per chain, for the trace. */
+  thinned: Record<string, number>[];
+  /** The range of the draws (widened by ±0.5 when all are equal), where the density is evaluated. */
+  lo: number;
+  hi: number;
+}
+
+/** The plotted points of series number `k`, checked: chains of at least two finite draws. */
+function seriesPoints(s: ChainSeries, k: number): SeriesPoints {
+  if (s.chains.length === 0) throw new Error(`traceDensityFigure: series[${k}] '${s.name}' has no chains`);
+  let lo = Infinity;
+  let hi = -Infinity;
+  const draws: Record<string, number>[] = [];
+  const thinned: Record<string, number>[] = [];
+  s.chains.forEach((chain, c) => {
+    if (chain.length < 2) throw new Error(`traceDensityFigure: series[${k}] '${s.name}' chain ${c} has ${chain.length} draws, expected at least 2`);
+    const stride = Math.ceil(chain.length / MAX_TRACE_POINTS);
+    chain.forEach((v, i) => {
+      if (!Number.isFinite(v)) throw new Error(`traceDensityFigure: series[${k}] '${s.name}' chain ${c} draw ${i} is ${v}`);
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+      draws.push({ chain: c + 1, value: v });
+      if (i % stride === 0) thinned.push({ chain: c + 1, draw: i, value: v });
+    });
+  });
+  if (hi === lo) {
+    hi += 0.5;
+    lo -= 0.5;
+  }
+  return { draws, thinned, lo, hi };
+}
+
+/** One row of the figure: the density of each chain beside its trace. */
+function traceDensityRow(name: string, { draws, thinned, lo, hi }: SeriesPoints): object {
+  const chainColour = { field: 'chain', type: 'nominal', title: 'chain', scale: { scheme: 'category10' } };
+  return {
+    hconcat: [
+      {
+        width: 220,
+        height: 110,
+        data: { values: draws },
+        transform: [{ density: 'value', groupby: ['chain'], extent: [lo, hi], steps: 120, as: ['value', 'density'] }],
+        mark: { type: 'line', strokeWidth: 1.2 },
+        encoding: {
+          x: { field: 'value', type: 'quantitative', title: name, scale: { zero: false, nice: false } },
+          y: { field: 'density', type: 'quantitative', title: 'density' },
+          color: chainColour,
+        },
+      },
+      {
+        width: 420,
+        height: 110,
+        data: { values: thinned },
+        mark: { type: 'line', strokeWidth: 0.6, opacity: 0.8 },
+        encoding: {
+          x: { field: 'draw', type: 'quantitative', title: 'draw' },
+          y: { field: 'value', type: 'quantitative', title: name, scale: { zero: false } },
+          color: chainColour,
+        },
+      },
+    ],
+  };
 }
 
 /** A correlation matrix (n × n row-major, n = labels.length) as a heatmap on [-1, 1], blue to red. */
@@ -345,16 +362,7 @@ export function correlationFigure(matrix: Float64Array, labels: readonly string[
     throw new Error(`correlationFigure: matrix has length ${matrix.length}, expected ${n}² = ${n * n} for ${n} labels`);
   }
   if (new Set(labels).size !== n) throw new Error('correlationFigure: labels must be distinct');
-  const values = [];
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const v = matrix[i * n + j];
-      if (!(Number.isFinite(v) && Math.abs(v) <= 1 + 1e-9)) {
-        throw new Error(`correlationFigure: matrix[${i}][${j}] is ${v}, expected a number in [-1, 1]`);
-      }
-      values.push({ row: labels[i], col: labels[j], value: v });
-    }
-  }
+  const values = correlationCells(matrix, labels);
   const cell = Math.max(18, Math.min(40, Math.floor(400 / n)));
   const encoding = {
     x: { field: 'col', type: 'nominal', sort: [...labels], title: null, axis: { labelAngle: -45 } },
@@ -389,6 +397,22 @@ export function correlationFigure(matrix: Float64Array, labels: readonly string[
   });
 }
 
+/** One { row, col, value } per matrix entry, each checked to lie in [-1, 1]. */
+function correlationCells(matrix: Float64Array, labels: readonly string[]): { row: string; col: string; value: number }[] {
+  const n = labels.length;
+  const values = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const v = matrix[i * n + j];
+      if (!(Number.isFinite(v) && Math.abs(v) <= 1 + 1e-9)) {
+        throw new Error(`correlationFigure: matrix[${i}][${j}] is ${v}, expected a number in [-1, 1]`);
+      }
+      values.push({ row: labels[i], col: labels[j], value: v });
+    }
+  }
+  return values;
+}
+
 export interface AccuracyRow {
   model: string;
   /** Accuracies as fractions in [0, 1]. */
@@ -406,27 +430,7 @@ export interface AccuracyRow {
  */
 export function accuracyFigure(rows: readonly AccuracyRow[], options: { title?: string } = {}): TopLevelSpec {
   if (rows.length === 0) throw new Error('accuracyFigure: rows is empty');
-  const values: Record<string, string | number>[] = [];
-  const sources = new Set<string>();
-  rows.forEach((r, k) => {
-    const entries: [string, string, number | undefined][] = [
-      ['hbnn', 'train', r.train],
-      ['hbnn', 'test', r.test],
-      ['post', 'train', r.postTrain],
-      ['post', 'test', r.postTest],
-      ['Stan', 'train', r.stanTrain],
-      ['Stan', 'test', r.stanTest],
-    ];
-    for (const [source, split, accuracy] of entries) {
-      if (accuracy === undefined) continue;
-      if (!(Number.isFinite(accuracy) && accuracy >= 0 && accuracy <= 1)) {
-        throw new Error(`accuracyFigure: rows[${k}] (${r.model}) ${source} ${split} accuracy is ${accuracy}, expected a fraction in [0, 1]`);
-      }
-      sources.add(source);
-      values.push({ model: r.model, split, source, accuracy });
-    }
-  });
-  const sourceOrder = ['hbnn', 'post', 'Stan'].filter((s) => sources.has(s));
+  const { values, sourceOrder } = accuracyValues(rows);
   return asSpec({
     $schema: SCHEMA,
     title: options.title ?? 'Accuracy: hbnn beside the post',
@@ -455,4 +459,29 @@ export function accuracyFigure(rows: readonly AccuracyRow[], options: { title?: 
       ],
     },
   });
+}
+
+/** One bar per model, split and source that has a value (each checked to be a fraction), and the sources present. */
+function accuracyValues(rows: readonly AccuracyRow[]): { values: Record<string, string | number>[]; sourceOrder: string[] } {
+  const values: Record<string, string | number>[] = [];
+  const sources = new Set<string>();
+  rows.forEach((r, k) => {
+    const entries: [string, string, number | undefined][] = [
+      ['hbnn', 'train', r.train],
+      ['hbnn', 'test', r.test],
+      ['post', 'train', r.postTrain],
+      ['post', 'test', r.postTest],
+      ['Stan', 'train', r.stanTrain],
+      ['Stan', 'test', r.stanTest],
+    ];
+    for (const [source, split, accuracy] of entries) {
+      if (accuracy === undefined) continue;
+      if (!(Number.isFinite(accuracy) && accuracy >= 0 && accuracy <= 1)) {
+        throw new Error(`accuracyFigure: rows[${k}] (${r.model}) ${source} ${split} accuracy is ${accuracy}, expected a fraction in [0, 1]`);
+      }
+      sources.add(source);
+      values.push({ model: r.model, split, source, accuracy });
+    }
+  });
+  return { values, sourceOrder: ['hbnn', 'post', 'Stan'].filter((s) => sources.has(s)) };
 }

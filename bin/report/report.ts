@@ -23,14 +23,11 @@ export interface ModelMetrics {
   lpMaxRhat?: number;
 }
 
-/** The content of metrics.json. */
-export interface StudyMetrics {
-  flat: ModelMetrics;
-  hierarchical: ModelMetrics;
-  informative: ModelMetrics;
+/** The content of metrics.json: each model's metrics under its name, the run's settings and its data. */
+export type StudyMetrics = Record<ModelName, ModelMetrics> & {
   settings: Record<string, unknown>;
   data: Record<string, unknown>;
-}
+};
 
 /** Reference accuracies as fractions. */
 export type ReferenceTable = Record<ModelName, { train: number; test: number }>;

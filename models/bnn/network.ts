@@ -10,6 +10,7 @@ import * as T from '../../autodiff/ops/index.js';
 import { Tensor } from '../../autodiff/tensor.js';
 import { defineModel, type Model } from '../define_model.js';
 import * as dist from '../distributions.js';
+import type { GroupArrays } from '../data/study_data.js';
 
 /** Two hidden layers of 5 tanh units, as in the post. */
 export const DEFAULT_HIDDEN: readonly number[] = [5, 5];
@@ -52,14 +53,6 @@ export interface BnnNetwork {
 }
 
 export type BnnModel = Model & { readonly network: BnnNetwork };
-
-/** Validated training data as flat arrays. */
-export interface GroupArrays {
-  X: Float64Array;
-  y: Float64Array;
-  n: number;
-  inputs: number;
-}
 
 /** Check one group's X and y (`what` names it in errors) and flatten them. */
 export function groupArrays(group: GroupData, what = 'group'): GroupArrays {

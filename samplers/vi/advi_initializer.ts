@@ -9,7 +9,9 @@
 import { advi, type AdviFit, type AdviOptions } from './advi.js';
 import type { PosteriorTarget } from '../types.js';
 
-export type AdviInitOptions = Omit<AdviOptions, 'method' | 'seed' | 'signal'>;
+/** ADVI options the hook sets itself: mean-field, and the run's seed and signal. */
+const SET_BY_HOOK = ['method', 'seed', 'signal'] as const satisfies readonly (keyof AdviOptions)[];
+export type AdviInitOptions = Omit<AdviOptions, (typeof SET_BY_HOOK)[number]>;
 
 export interface AdviInitResult {
   position: Float64Array;
@@ -22,7 +24,7 @@ export interface AdviInitResult {
 export type AdviInit = (target: PosteriorTarget, context: { seed: number; signal?: AbortSignal }) => Promise<AdviInitResult>;
 
 export function adviInitializer(opts: AdviInitOptions = {}): AdviInit {
-  for (const key of ['method', 'seed', 'signal']) {
+  for (const key of SET_BY_HOOK) {
     if (key in opts) throw new Error(`adviInitializer: option '${key}' is set by the hook (mean-field, the run's seed and signal)`);
   }
   return async (target, { seed, signal }) => {

@@ -14,6 +14,7 @@
 import type { Rng } from '../../core/rng.js';
 import type { LogDensity } from '../types.js';
 import * as libm from '../../core/libm.js';
+import { allFinite } from '../../core/finite.js';
 
 export type AdviMethod = 'meanfield' | 'fullrank';
 export const ADVI_METHODS: readonly AdviMethod[] = ['meanfield', 'fullrank'];
@@ -179,9 +180,15 @@ export function makeScratch(dim: number): MonteCarloScratch {
   return { eta: new Float64Array(dim), zeta: new Float64Array(dim), logDensityGrad: new Float64Array(dim) };
 }
 
-function allFinite(x: Float64Array): boolean {
-  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return false;
-  return true;
+/** A fresh draw ζ = transform(η), η ~ N(0, I), from q: both are left in `scratch`; returns ζ. */
+export function drawFromQ(family: GaussianFamily, params: Float64Array, rng: Rng, scratch: MonteCarloScratch): Float64Array {
+  rng.fillNormal(scratch.eta);
+  return family.transform(params, scratch.eta, scratch.zeta);
+}
+
+/** log p(ζ), without its gradient where the target can (the gradient, if computed, goes to scratch). */
+export function logDensityAt(target: LogDensity, zeta: Float64Array, scratch: MonteCarloScratch): number {
+  return target.logDensity ? target.logDensity(zeta) : target.logDensityAndGrad(zeta, scratch.logDensityGrad);
 }
 
 /**
@@ -200,9 +207,7 @@ export function estimateElboGrad(
 ): boolean {
   gradOut.fill(0);
   for (let s = 0; s < numSamples; s++) {
-    rng.fillNormal(scratch.eta);
-    family.transform(params, scratch.eta, scratch.zeta);
-    const lp = target.logDensityAndGrad(scratch.zeta, scratch.logDensityGrad);
+    const lp = target.logDensityAndGrad(drawFromQ(family, params, rng, scratch), scratch.logDensityGrad);
     if (!Number.isFinite(lp) || !allFinite(scratch.logDensityGrad)) return false;
     family.accumulateGrad(params, scratch.eta, scratch.logDensityGrad, gradOut);
   }
@@ -226,11 +231,7 @@ export function estimateElbo(
   let sum = 0;
   let dropped = 0;
   for (let s = 0; s < numSamples; ) {
-    rng.fillNormal(scratch.eta);
-    family.transform(params, scratch.eta, scratch.zeta);
-    const lp = target.logDensity
-      ? target.logDensity(scratch.zeta)
-      : target.logDensityAndGrad(scratch.zeta, scratch.logDensityGrad);
+    const lp = logDensityAt(target, drawFromQ(family, params, rng, scratch), scratch);
     if (Number.isFinite(lp)) {
       sum += lp;
       s++;

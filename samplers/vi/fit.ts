@@ -7,7 +7,7 @@ import { Rng } from '../../core/rng.js';
 import { shapeSize } from '../../core/shape.js';
 import { Trace } from '../trace/trace.js';
 import type { ParamInfo, PosteriorTarget } from '../types.js';
-import { makeScratch, type AdviMethod, type GaussianFamily } from './families.js';
+import { drawFromQ, logDensityAt, makeScratch, type AdviMethod, type GaussianFamily } from './families.js';
 
 export interface AdviFit {
   readonly method: AdviMethod;
@@ -36,7 +36,7 @@ export interface AdviFit {
   sample(n: number, seed?: number): Trace;
 }
 
-/** Consecutive halvings of η tried on a non-finite step before giving up (our choice; Stan: 0). */
+/** What the optimiser hands over to make a fit: η at the end, the iterations and the ELBO record. */
 export interface FitRecord {
   eta: number;
   iteration: number;
@@ -92,11 +92,11 @@ function drawTrace(
   const values = new Float64Array(n * width);
   const lp = new Float64Array(n);
   for (let d = 0; d < n; d++) {
-    family.transform(params, rng.fillNormal(scratch.eta), scratch.zeta);
+    const zeta = drawFromQ(family, params, rng, scratch);
     const row = values.subarray(d * width, (d + 1) * width);
-    if (constrain) constrain(scratch.zeta, row);
-    else row.set(scratch.zeta);
-    lp[d] = target.logDensity ? target.logDensity(scratch.zeta) : target.logDensityAndGrad(scratch.zeta, scratch.logDensityGrad);
+    if (constrain) constrain(zeta, row);
+    else row.set(zeta);
+    lp[d] = logDensityAt(target, zeta, scratch);
   }
   return new Trace({
     params: params_,

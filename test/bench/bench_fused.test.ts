@@ -5,7 +5,7 @@
  */
 import test from 'tape';
 import { Rng } from '../../core/rng.js';
-import { rotatedMoons } from '../../models/data/study_data.js';
+import { rotatedMoons } from '../../models/data/moons.js';
 import { hierarchicalBnn } from '../../models/bnn/hierarchical.js';
 import { blockedLayout, hierBnnFused, layoutDim, layoutFromParams, type FusedGroup } from '../../bench/hier_bnn_fused.js';
 

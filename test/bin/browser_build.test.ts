@@ -1,8 +1,8 @@
 import test from 'tape';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { withTempDir } from '../helpers/temp_dir.js';
 import { ROOT, bundleLibrary } from '../../bin/bundle.js';
 import * as filesBrowser from '../../core/platform/files.browser.js';
 import { cmdStanCsvTexts, writeCmdStanCsv } from '../../samplers/io/cmdstan_csv.js';
@@ -44,8 +44,7 @@ test('browser build: the file adapter refuses with the path and what to do inste
 });
 
 test('browser build: the library bundles with no Node-only import, and exports what the package root does', async (t) => {
-  const out = mkdtempSync(join(tmpdir(), 'hbnn-bundle-'));
-  try {
+  await withTempDir('hbnn-bundle-', async (out) => {
     const report = await bundleLibrary(out);
     const files = report.files.map((f) => f.file);
     t.ok(files.includes('hbnn.js') && files.includes('chain_worker.js'), `entries built: ${files.join(', ')}`);
@@ -61,23 +60,18 @@ test('browser build: the library bundles with no Node-only import, and exports w
     const bundled = Object.keys(await import(pathToFileURL(join(out, 'hbnn.js')).href)).sort();
     const root = Object.keys(await import(pathToFileURL(distFile('dist/index.js')).href)).sort();
     t.deepEqual(bundled, root, `the bundle exports the package root's ${root.length} names`);
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
+  });
   t.end();
 });
 
 test('cmdStanCsvTexts: the text writeCmdStanCsv writes, without a file system', async (t) => {
   const target = { dim: 2, logDensityAndGrad: (x: Float64Array, g: Float64Array) => ((g[0] = -x[0]), (g[1] = -x[1]), -0.5 * (x[0] * x[0] + x[1] * x[1])) };
   const trace = await sample(target, { chains: 2, tune: 20, draws: 15, seed: 4 });
-  const dir = mkdtempSync(join(tmpdir(), 'hbnn-csv-'));
-  try {
+  withTempDir('hbnn-csv-', (dir) => {
     const paths = writeCmdStanCsv(trace, dir);
     const texts = cmdStanCsvTexts(trace);
     t.equal(texts.length, 2);
     texts.forEach((text, c) => t.equal(text, readFileSync(paths[c], 'utf8'), `chain ${c + 1}: same text`));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
   t.end();
 });

@@ -4,12 +4,12 @@
  * every figure, metrics.json, and the output-directory check.
  */
 import test from 'tape';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
+import { withTempDir } from '../helpers/temp_dir.js';
 import { Rng } from '../../core/rng.js';
-import { rotatedMoonsWithAngles } from '../../models/data/study_data.js';
+import { rotatedMoonsWithAngles } from '../../models/data/moons.js';
 import {
   surfaceGrid,
   surfaceGridPoints,
@@ -153,8 +153,7 @@ test('surface grid: linspace(-3, 3, 100), row = y index, column = x index', (t) 
 });
 
 test('figures render to valid, non-blank PNGs within seconds', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'hbnn-fig-'));
-  try {
+  await withTempDir('hbnn-fig-', async (dir) => {
     const full = fixtures(18);
     const small = fixtures(3);
     const corr = Float64Array.from({ length: 16 }, (_, k) => (k % 5 === 0 ? 1 : k === 1 || k === 4 ? 0.8 : -0.3));
@@ -187,9 +186,7 @@ test('figures render to valid, non-blank PNGs within seconds', async (t) => {
     t.ok(svg.startsWith('<svg') && svg.includes('flat'), 'renderSvg returns SVG text with the labels');
     const error = await renderPng(figures.accuracy, join(dir, 'no', 'such', 'dir.png')).then(() => null, (e: Error) => e);
     t.match(error?.message ?? 'no error', /renderPng: cannot write '.*dir\.png'/, 'unwritable PNG path named');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('figure builders reject bad input, naming the argument', (t) => {
@@ -217,8 +214,7 @@ test('figure builders reject bad input, naming the argument', (t) => {
 });
 
 test('writeReport: report.md and report.html show the tables and reference every figure, which exist', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'hbnn-report-'));
-  try {
+  await withTempDir('hbnn-report-', async (dir) => {
     const { groups } = fixtures(2);
     await renderPng(trainingDataFigure(groups), join(dir, 'training data.png'));
     await renderPng(accuracyFigure([{ model: 'flat', train: 0.86, test: 0.83 }]), join(dir, 'accuracy.png'));
@@ -263,14 +259,11 @@ test('writeReport: report.md and report.html show the tables and reference every
     );
     t.deepEqual(POST_ACCURACY.hierarchical, { train: 0.9111, test: 0.8978 }, "the post's table");
     t.deepEqual(STAN_ACCURACY.informative, { train: 0.9144, test: 0.87 }, "Stan's table");
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('writeMetrics: metrics.json in the schema of DESIGN.md; bad values named', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'hbnn-metrics-'));
-  try {
+  withTempDir('hbnn-metrics-', (dir) => {
     const metrics = metricsFixture();
     metrics.informative.maxRhat = NaN;
     const path = writeMetrics(dir, metrics);
@@ -298,15 +291,12 @@ test('writeMetrics: metrics.json in the schema of DESIGN.md; bad values named', 
     t.throws(broken((m) => delete m.hierarchical), /metrics\.hierarchical is missing/);
     t.throws(broken((m) => (m.flat.minEssBulk = '350')), /metrics\.flat\.minEssBulk is 350, expected a number/);
     t.throws(broken((m) => (m.settings = null)), /metrics\.settings is null, expected an object/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
   t.end();
 });
 
 test('checkWritableDir: creates the directory; a path under a regular file fails naming the path', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'hbnn-out-'));
-  try {
+  withTempDir('hbnn-out-', (dir) => {
     const nested = join(dir, 'a', 'b', 'out');
     checkWritableDir(nested);
     t.ok(existsSync(nested), 'nested output directory created');
@@ -317,8 +307,6 @@ test('checkWritableDir: creates the directory; a path under a regular file fails
     const under = join(file, 'out');
     t.throws(() => checkWritableDir(under), new RegExp(`output directory '${under}' cannot be created: ENOTDIR`), 'under a regular file');
     t.throws(() => checkWritableDir(file), new RegExp(`output directory '${file}' cannot be created: EEXIST`), 'a regular file itself');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
   t.end();
 });

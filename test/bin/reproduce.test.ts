@@ -7,7 +7,7 @@ import test from 'tape';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rotatedMoons } from '../../models/data/study_data.js';
+import { rotatedMoons } from '../../models/data/moons.js';
 import { reproduce, type ReproduceOptions } from '../../bin/reproduce.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hbnn-reproduce-'));

@@ -10,9 +10,8 @@
  * Without a Chromium at HBNN_CHROMIUM or /usr/bin/chromium the tests are skipped, and say so.
  */
 import test from 'tape';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { withTempDir } from '../helpers/temp_dir.js';
 import { ROOT } from '../../bin/bundle.js';
 import { CHROMIUM, downloadAll, fillSettings, haveChromium, newPlaygroundPage, openPlayground, pageResult, waitForResult, type Playground } from '../../bench/playground_driver.js';
 import { accuracyRows, checkSettings, runPlayground } from '../../docs/playground/src/fit.js';
@@ -98,16 +97,13 @@ test('playground e2e: a hierarchical fit, stopped and continued, equals Node bit
   await page.screenshot({ path: join(ROOT, 'docs', 'playground', 'screenshot.png'), fullPage: true });
   t.pass('screenshot saved to docs/playground/screenshot.png');
 
-  const dir = mkdtempSync(join(tmpdir(), 'hbnn-e2e-'));
-  try {
+  await withTempDir('hbnn-e2e-', async (dir) => {
     const files = await downloadAll(page, dir, SETTINGS.chains);
     const trace = readCmdStanCsv(files.sort());
     t.equal(trace.draws, SETTINGS.draws, `${files.length} CmdStan CSV files with ${trace.draws} draws each`);
     const lpOk = trace.chainDraws.every((c, i) => c.stats.lp.every((v, k) => v === reference.traces[0].chainDraws[i].stats.lp[k]));
     t.ok(lpOk, 'their lp__ columns equal Node\'s draws');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
   t.deepEqual(errors, [], 'no uncaught errors in the page');
   await page.close();
   t.end();
@@ -136,14 +132,11 @@ test('playground e2e: a worker error is shown and the draws made so far stay dow
   t.match(r.error ?? '', /injected failure after 1500 gradient evaluations/, `the page reports: ${r.error}`);
   t.ok(await page.isVisible('#error'), 'the error box is shown');
   t.ok(r.draws > 0, `${r.draws} draws were kept`);
-  const dir = mkdtempSync(join(tmpdir(), 'hbnn-e2e-'));
-  try {
+  await withTempDir('hbnn-e2e-', async (dir) => {
     const files = await downloadAll(page, dir, 2);
     const trace = readCmdStanCsv(files.sort());
     t.ok(trace.draws > 0 && trace.chains * trace.draws <= r.draws, `downloaded ${trace.chains} × ${trace.draws} draws of the failed run`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
   await page.close();
   t.end();
 });
@@ -158,13 +151,10 @@ test('playground e2e: End run stops for good and keeps the draws', { skip, timeo
   t.match(r.error ?? '', /stopped during stage 'flat, group 1 of 1'/, `the page says: ${r.error}`);
   t.ok(r.draws > 20 && r.draws < 2 * 5000, `${r.draws} draws kept`);
   t.ok((await page.isEnabled('#run')) && (await page.isDisabled('#abort')), 'a new run can start');
-  const dir = mkdtempSync(join(tmpdir(), 'hbnn-e2e-'));
-  try {
+  await withTempDir('hbnn-e2e-', async (dir) => {
     const files = await downloadAll(page, dir, 2);
     t.ok(readCmdStanCsv(files.sort()).draws > 0, 'the draws download');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
   await page.close();
   t.end();
 });

@@ -7,7 +7,8 @@
  * per group with the MvNormal prior taken from its posterior (as `hbnn reproduce` does, with the
  * same seeds per stage).
  */
-import { rotatedMoons, type StudyData } from '../../../models/data/study_data.js';
+import { rotatedMoons } from '../../../models/data/moons.js';
+import type { StudyData } from '../../../models/data/study_data.js';
 import type { BnnModel } from '../../../models/bnn/network.js';
 import { groupPrior, type LayerPrior } from '../../../models/bnn/group_prior.js';
 import { predict } from '../../../models/bnn/predict.js';

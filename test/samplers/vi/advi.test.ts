@@ -11,6 +11,7 @@ import { advi, AdviError, MAX_STEP_HALVINGS, type AdviFit, type AdviOptions } fr
 import { estimateElbo, estimateElboGrad, makeFamily, makeScratch } from '../../../samplers/vi/families.js';
 import { ascentStep, updateGradHistory, STEP_SIZE_ALPHA, STEP_SIZE_TAU } from '../../../samplers/vi/step_size.js';
 import { adviInitializer } from '../../../samplers/vi/advi_initializer.js';
+import { ADVI_OPTION_NAMES } from '../../../samplers/vi/advi_options.js';
 import type { PosteriorTarget } from '../../../samplers/types.js';
 import { createAdviProgress } from '../../../samplers/vi/progress_bar.js';
 import { Writable } from 'node:stream';
@@ -515,6 +516,28 @@ test('advi: invalid options are rejected by name', async (t) => {
     t.ok(/target\.dim must be a positive integer, got 0/.test((e as Error).message), 'target.dim 0 rejected');
   }
   t.throws(() => adviInitializer({ method: 'fullrank' } as never), /option 'method' is set by the hook/, 'adviInitializer rejects method');
+});
+
+test('advi: every documented option name is known, and the unknown-option error lists them all', async (t) => {
+  const target = gaussianTarget();
+  t.deepEqual(
+    [...ADVI_OPTION_NAMES].sort(),
+    ['adaptIterations', 'elboSamples', 'evalElbo', 'gradSamples', 'init', 'iterations', 'method', 'progress', 'seed', 'signal', 'stepSize', 'tolRelObj'],
+    'the names of AdviOptions',
+  );
+  for (const name of ADVI_OPTION_NAMES) {
+    // undefined is "not given" for every option, so only the name is checked here.
+    const fit = await advi(target, { [name]: undefined, iterations: 200, seed: 1, stepSize: 0.1, progress: false } as AdviOptions);
+    t.ok(fit.iterations > 0, `'${name}' is accepted`);
+  }
+  for (const name of ['toString', 'constructor', 'iter']) {
+    try {
+      await advi(target, { [name]: 1 } as AdviOptions);
+      t.fail(`accepted '${name}'`);
+    } catch (e) {
+      t.equal((e as Error).message, `advi: unknown option '${name}'; known options are ${ADVI_OPTION_NAMES.join(', ')}`, `'${name}' is rejected`);
+    }
+  }
 });
 
 test('advi: an aborted signal returns the fit so far, equal to a run capped there', async (t) => {
