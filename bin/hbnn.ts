@@ -22,6 +22,16 @@ function nonNegativeInt(name: string) {
   };
 }
 
+/** bench/ ships with the repository, not with the npm package (nor do its baselines' dependencies). */
+async function importBenchmarks(): Promise<typeof import('../bench/index.js')> {
+  try {
+    return await import('../bench/index.js');
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    throw new Error('the benchmarks are not part of the installed package; run them from a clone of the repository (npm ci && npm run bench)');
+  }
+}
+
 const program = new Command();
 program.name('hbnn').description('Hierarchical Bayesian neural networks with informative priors, reproduced with hbnn.');
 
@@ -76,8 +86,8 @@ program
   .option('--only <names...>', 'run only these benchmarks (autodiff, batched-matmul, nuts, advi-init, playground)')
   .option('--quick', 'shorter runs', false)
   .action(async (o: { out?: string; only?: string[]; quick: boolean }) => {
-    const { runBenchmarks } = await import('../bench/index.js');
     try {
+      const { runBenchmarks } = await importBenchmarks();
       const report = await runBenchmarks({ out: o.out, only: o.only, quick: o.quick });
       if (!report.ok) process.exitCode = 1;
     } catch (e) {

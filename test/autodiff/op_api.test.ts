@@ -32,12 +32,12 @@ function mulSquare(x: TensorLike, y: TensorLike): Tensor {
   const ib = broadcastIndexMap(b.shape, shape);
   const n = shapeSize(shape);
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = a.data[ia[i]] * b.data[ib[i]] ** 2;
+  for (let i = 0; i < n; i++) out[i] = a.data[ia[i]] * b.data[ib[i]] * b.data[ib[i]];
   return record(new Tensor(out, shape), [a, b], (g) => {
     const ga = tracks(a) ? new Float64Array(n) : null;
     const gb = tracks(b) ? new Float64Array(n) : null;
     for (let i = 0; i < n; i++) {
-      if (ga) ga[i] = g[i] * b.data[ib[i]] ** 2;
+      if (ga) ga[i] = g[i] * b.data[ib[i]] * b.data[ib[i]];
       if (gb) gb[i] = g[i] * 2 * a.data[ia[i]] * b.data[ib[i]];
     }
     return [ga, gb];
@@ -50,7 +50,7 @@ function softsign(input: TensorLike): Tensor {
   const out = x.data.map((v) => v / (1 + Math.abs(v)));
   return record(new Tensor(out, x.shape), [x], (g) => {
     if (!tracks(x)) return;
-    const gx = x.data.map((v, i) => g[i] / (1 + Math.abs(v)) ** 2);
+    const gx = x.data.map((v, i) => g[i] / ((1 + Math.abs(v)) * (1 + Math.abs(v))));
     accumulate(x, gx, x.shape, 'softsign', true);
   });
 }
