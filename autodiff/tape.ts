@@ -3,9 +3,9 @@
  * its inputs) while a tape records; the backward pass replays the records in reverse. Recording
  * order is already a topological order, so no sort is needed.
  *
- * One piece of state says what the tape machinery is doing: a stack of frames, each "tape T is
- * recording" or "tape T runs backward". `record`, `tracks` and `accumulate` read only its top,
- * so nested calls (a `valueAndGrad` inside a model's `logp`) cannot see each other's tensors.
+ * One piece of state says what the tape machinery is doing: the top of a stack of frames, each
+ * "tape T is recording" or "tape T runs backward". `record`, `tracks` and `accumulate` read only
+ * the top, so nested calls (a `valueAndGrad` inside a model's `logp`) cannot see each other's tensors.
  */
 import { shapeToString, shapesEqual, sumToShape } from '../core/shape.js';
 import { Tensor } from './tensor.js';
@@ -29,20 +29,17 @@ interface Frame {
   phase: 'record' | 'backward';
 }
 
-/** The one tape state (see the file comment). */
-const frames: Frame[] = [];
+/** The one tape state (see the file comment): the top frame; the frames below it wait in `within` calls. */
+let current: Frame | null = null;
 
-function top(): Frame | null {
-  return frames.length > 0 ? frames[frames.length - 1] : null;
-}
-
-/** Run `fn` with `frame` on top; popped even when `fn` throws, so no error leaves the state broken. */
+/** Run `fn` with `frame` on top; the previous top returns even when `fn` throws, so no error leaves the state broken. */
 function within<R>(frame: Frame, fn: () => R): R {
-  frames.push(frame);
+  const below = current;
+  current = frame;
   try {
     return fn();
   } finally {
-    frames.pop();
+    current = below;
   }
 }
 
@@ -76,7 +73,9 @@ export class Tape {
    * `out` as tracked. Does nothing (and marks nothing) when no input is tracked.
    */
   record(out: Tensor, inputs: readonly Tensor[], backward: OpBackward, op = 'op'): Tensor {
-    if (!inputs.some((x) => x.requiresGrad && x.tapeId === this.id)) return out;
+    let any = false;
+    for (const x of inputs) if (x.requiresGrad && x.tapeId === this.id) any = true;
+    if (!any) return out;
     out.requiresGrad = true;
     out.tapeId = this.id;
     this.records.push({ out, inputs, backward, op });
@@ -119,8 +118,7 @@ function accumulateReturned(r: TapeRecord, grads: readonly (Float64Array | null 
 
 /** The tape that is recording now, or null (outside any, or during a backward pass). */
 export function currentTape(): Tape | null {
-  const f = top();
-  return f !== null && f.phase === 'record' ? f.tape : null;
+  return current !== null && current.phase === 'record' ? current.tape : null;
 }
 
 /** Run `fn` with `tape` recording: the same as `tape.run(fn)`. */
@@ -138,8 +136,7 @@ export function runBackward(tape: Tape, out: Tensor): void {
  * from an older call count as constants. Ask it in a backward before computing an input's gradient.
  */
 export function tracks(t: Tensor): boolean {
-  const f = top();
-  return t.requiresGrad && f !== null && t.tapeId === f.tape.id;
+  return t.requiresGrad && current !== null && t.tapeId === current.tape.id;
 }
 
 /**
@@ -158,7 +155,7 @@ export function record(out: Tensor, inputs: readonly Tensor[], backward: OpBackw
  * `owned`: `grad` is a fresh buffer the tape may keep instead of copying. No-op for untracked inputs.
  */
 export function accumulate(input: Tensor, grad: Float64Array, gradShape: readonly number[], op: string, owned = false): void {
-  const f = top();
+  const f = current;
   if (!input.requiresGrad || f === null || f.phase !== 'backward' || input.tapeId !== f.tape.id) return;
   const same = shapesEqual(gradShape, input.shape);
   const g = same ? grad : sumToShape(grad, gradShape, input.shape, op);
