@@ -7,7 +7,7 @@
 // autodiff: tensors, the ops T, gradients, and the API for writing an op (docs/ops.md)
 export {
   Tensor, tensor, zeros, asTensor, T, valueAndGrad, grad, gradcheck, record, accumulate, tracks,
-  type TensorLike, type DiffArg, type ValueAndGrad, type GradcheckOptions, type GradcheckResult, type OpBackward,
+  type TensorLike, type MatmulOptions, type DiffArg, type ValueAndGrad, type GradcheckOptions, type GradcheckResult, type OpBackward,
 } from './autodiff/index.js';
 
 // models

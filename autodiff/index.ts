@@ -5,6 +5,7 @@
  */
 export { Tensor, tensor, zeros, asTensor, type TensorLike } from './tensor.js';
 export * as T from './ops/index.js';
+export type { MatmulOptions } from './ops/linalg.js';
 export { valueAndGrad, grad, type DiffArg, type ValueAndGrad } from './grad.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './gradcheck.js';
 export { Tape, withTape, currentTape, record, accumulate, tracks, type OpBackward } from './tape.js';
