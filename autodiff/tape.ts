@@ -13,7 +13,8 @@ import { Tensor } from './tensor.js';
 /**
  * An op's backward: receives the gradient of the op's output (in the output's shape) and either
  * calls `accumulate` for each input itself, or returns one gradient per input (null for none), each
- * in the input's shape or in the output's shape; the tape sums broadcast axes away.
+ * in the input's shape or, for an input that was broadcast, in the output's shape; the tape sums
+ * broadcast axes away. (A gradient with as many values as the input is read in the input's shape.)
  */
 export type OpBackward = (gradOut: Float64Array) => void | readonly (Float64Array | null | undefined)[];
 
