@@ -52,11 +52,39 @@ interface Installed {
 }
 
 let installed: Installed | null = null;
+let installError: Error | null = null;
+/** The temporary folder, removed by the last test even when the install failed. */
+let workDir: string | null = null;
 
-/** Pack and install once; every test below shares the install. */
+/** Pack and install once; every test below shares the install (or its error). */
 function install(): Installed {
   if (installed) return installed;
+  if (installError) throw installError;
+  try {
+    installed = packAndInstall();
+  } catch (e) {
+    installError = e as Error;
+    throw e;
+  }
+  return installed;
+}
+
+/**
+ * Run a test's checks on the install; an error (a failed install, unreadable output) fails the
+ * test instead of throwing out of tape, which would stop the whole suite.
+ */
+function onInstall(t: test.Test, checks: (i: Installed) => void): void {
+  try {
+    checks(install());
+  } catch (e) {
+    t.fail((e as Error).message);
+  }
+  t.end();
+}
+
+function packAndInstall(): Installed {
   const dir = mkdtempSync(join(tmpdir(), 'hbnn-installed-'));
+  workDir = dir;
   // --ignore-scripts: prepack would rebuild the dist/ this test runs from; the test uses that build.
   const pack = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], ROOT);
   if (pack.status !== 0) throw new Error(`npm pack failed: ${said(pack)}`);
@@ -66,8 +94,7 @@ function install(): Installed {
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'hbnn-consumer', private: true, type: 'module' }));
   const inst = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', join(dir, info.filename)], app);
   if (inst.status !== 0) throw new Error(`npm install of the tarball failed: ${said(inst)}`);
-  installed = { dir, app, files: info.files.map((f) => f.path) };
-  return installed;
+  return { dir, app, files: info.files.map((f) => f.path) };
 }
 
 /** Strip the types of a TypeScript module with the repository's TypeScript, write it as .mjs in the app and run it. */
@@ -78,8 +105,7 @@ function runTs(app: string, name: string, source: string): SpawnSyncReturns<stri
   return run(process.execPath, [`${name}.mjs`], app);
 }
 
-test('installed package: the tarball holds the library and the CLI, not tests, benchmarks or source maps', { skip }, (t) => {
-  const { files } = install();
+test('installed package: the tarball holds the library and the CLI, not tests, benchmarks or source maps', { skip }, (t) => onInstall(t, ({ files }) => {
   t.ok(files.length > 50, `${files.length} files packed`);
   const unwanted = files.filter((f) => /^dist\/(test|bench|docs)\//.test(f) || f.endsWith('.map'));
   t.deepEqual(unwanted, [], 'no dist/test, dist/bench, dist/docs or .map files');
@@ -88,19 +114,16 @@ test('installed package: the tarball holds the library and the CLI, not tests, b
   }
   t.ok(files.includes(Object.values(pkg.bin)[0].replace(/^\.\//, '')), 'the hbnn command is packed');
   t.match(pkg.scripts.prepack ?? '', /clean.*build|build/, `prepack builds dist/ afresh: "${pkg.scripts.prepack}"`);
-  t.end();
-});
+}));
 
-test('installed package: the hbnn command runs; `hbnn bench` says benchmarks need the repository', { skip }, (t) => {
-  const { app } = install();
+test('installed package: the hbnn command runs; `hbnn bench` says benchmarks need the repository', { skip }, (t) => onInstall(t, ({ app }) => {
   const help = run(process.execPath, [join(app, 'node_modules', 'hbnn', 'dist', 'bin', 'hbnn.js'), '--help'], app);
   t.equal(help.status, 0, `hbnn --help: ${help.status === 0 ? 'ok' : said(help)}`);
   t.match(help.stdout, /reproduce/, 'lists reproduce');
   const bench = run(process.execPath, [join(app, 'node_modules', 'hbnn', 'dist', 'bin', 'hbnn.js'), 'bench'], app);
   t.equal(bench.status, 1, 'hbnn bench exits 1');
   t.match(bench.stderr, /benchmarks are not part of the installed package/, `says why: ${bench.stderr.trim().split('\n')[0]}`);
-  t.end();
-});
+}));
 
 const CUSTOM_OP = `
 import { T, gradcheck, tensor, Tensor, asTensor, record } from 'hbnn';
@@ -123,8 +146,7 @@ const broadcast = gradcheck((a, b) => T.sum(T.mul(cube(a), softsign(b))), [tenso
 console.log(JSON.stringify({ cube: gradcheck((a) => T.sum(cube(a)), [x]), softsign: gradcheck((a) => T.sum(softsign(a)), [x]), broadcast }));
 `;
 
-test('installed package: a custom op written with the exported op API passes gradcheck', { skip }, (t) => {
-  const { app } = install();
+test('installed package: a custom op written with the exported op API passes gradcheck', { skip }, (t) => onInstall(t, ({ app }) => {
   writeFileSync(join(app, 'custom_op.mjs'), CUSTOM_OP);
   const r = run(process.execPath, ['custom_op.mjs'], app);
   t.equal(r.status, 0, `node custom_op.mjs: ${r.status === 0 ? 'ok' : said(r)}`);
@@ -132,8 +154,7 @@ test('installed package: a custom op written with the exported op API passes gra
   for (const name of ['cube', 'softsign', 'broadcast']) {
     t.ok(results[name]?.ok, `${name}: ok, ${results[name]?.checked} coordinates, max relative error ${results[name]?.maxRelError?.toExponential(1)}`);
   }
-  t.end();
-});
+}));
 
 const TYPED_PROGRAM = `
 import { T, Tensor, asTensor, record, gradcheck, tensor, defineModel, dist, sample, summary, formatSummary, nuts,
@@ -162,8 +183,7 @@ console.log(formatSummary(summary(trace)), gradcheck((x) => T.sum(identity(x)), 
   typeof euclideanMetric, typeof windowAdaptation, typeof leapfrog, defineModel, dist);
 `;
 
-test('installed package: tsc --strict with skipLibCheck false type-checks a program and the docs examples', { skip }, (t) => {
-  const { app } = install();
+test('installed package: tsc --strict with skipLibCheck false type-checks a program and the docs examples', { skip }, (t) => onInstall(t, ({ app }) => {
   const opsDoc = tsBlocks(readFileSync(join(ROOT, 'docs', 'ops.md'), 'utf8'));
   const readme = tsBlocks(readFileSync(join(ROOT, 'README.md'), 'utf8'), 'Use it as a library');
   writeFileSync(join(app, 'program.ts'), TYPED_PROGRAM);
@@ -175,21 +195,19 @@ test('installed package: tsc --strict with skipLibCheck false type-checks a prog
   }));
   const r = run(process.execPath, [TSC, '-p', 'tsconfig.json'], app);
   t.equal(r.status, 0, `tsc --strict, skipLibCheck false, no @types/node: ${r.status === 0 ? 'no errors' : said(r)}`);
-  t.end();
-});
+}));
 
-test('installed package: the examples of docs/ops.md and the README run as written', { skip }, (t) => {
-  const { app } = install();
+test('installed package: the examples of docs/ops.md and the README run as written', { skip }, (t) => onInstall(t, ({ app }) => {
   const ops = runTs(app, 'ops_doc', tsBlocks(readFileSync(join(ROOT, 'docs', 'ops.md'), 'utf8')));
   t.equal(ops.status, 0, `docs/ops.md: ${ops.status === 0 ? 'runs, both ops pass gradcheck' : said(ops)}`);
   const readme = runTs(app, 'readme', tsBlocks(readFileSync(join(ROOT, 'README.md'), 'utf8'), 'Use it as a library'));
   t.equal(readme.status, 0, `README library example: ${readme.status === 0 ? 'runs' : said(readme)}`);
   t.match(readme.stdout, /mu[\s\S]*sigma/, 'prints a summary with mu and sigma');
-  t.end();
-});
+}));
 
 test('installed package: clean up', { skip }, (t) => {
-  if (installed) rmSync(installed.dir, { recursive: true, force: true });
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
   installed = null;
+  workDir = null;
   t.end();
 });
