@@ -1,34 +1,45 @@
 /**
- * hbnn: gradient-based Bayesian inference in TypeScript. The package root re-exports the public
- * API of docs/architecture.md: autodiff, models, samplers (with ADVI and diagnostics) and core
- * utilities. Deeper modules stay importable from their files for researchers who extend them.
+ * hbnn: gradient-based Bayesian inference in TypeScript. The package root holds what a user
+ * needs (docs/architecture.md, "Public API"); each layer's own entry point holds what someone
+ * who extends it needs: `hbnn/autodiff`, `hbnn/models`, `hbnn/samplers`, `hbnn/core`.
  */
 
-// core
-export { Rng } from './core/rng.js';
-export { cholesky, solveLower, solveLowerTransposed, solveSpd, logDetSpd, logDetFromCholesky, inverseSpd } from './core/linalg.js';
-export { setBackend, getBackend, resolveBackend, backendInfo, calibrateAuto, type BackendName } from './core/kernels/backend.js';
-export { prepareGpu, gpuStatus, type GpuStatus } from './core/kernels/gpu_kernels.js';
-export { batchedMatmulInto, type BatchedMatmulSpec } from './core/kernels/batched_matmul.js';
-export { mlpProbabilities } from './core/kernels/mlp_forward.js';
-export { lgamma, digamma } from './core/special.js';
-/** Engine-independent exp, log, tanh, …: use them in hand-written targets to get the same draws in Node and in browsers. */
-export * as libm from './core/libm.js';
-
-// autodiff
-export { Tensor, tensor, zeros, T, valueAndGrad, grad, gradcheck, type TensorLike, type GradcheckOptions, type GradcheckResult } from './autodiff/index.js';
+// autodiff: tensors, the ops T, gradients, and the API for writing an op (docs/ops.md)
+export {
+  Tensor, tensor, zeros, asTensor, T, valueAndGrad, grad, gradcheck, record, accumulate, tracks,
+  type TensorLike, type MatmulOptions, type DiffArg, type ValueAndGrad, type GradcheckOptions, type GradcheckResult, type OpBackward,
+} from './autodiff/index.js';
 
 // models
-export * from './models/index.js';
+export { dist, type DistArg, type MvNormalScale } from './models/index.js';
+export { defineModel, Model, type ModelSpec, type ParamSpec, type ParamValues, type LogpContext } from './models/index.js';
+export type { ModelBackend } from './core/index.js';
+export { makeTransform, type Transform, type TransformSpec } from './models/index.js';
+export { predict, type PredictOptions, type Prediction } from './models/index.js';
+/** The study's models: flatBnn, hierarchicalBnn, informativeBnn, groupPrior, … (also `hbnn/models`). */
 export * as models from './models/index.js';
+/** The study's data: rotatedMoons, loadStudyData, validateStudyData, … */
 export * as data from './models/data/index.js';
 
-// samplers, ADVI, diagnostics, exports
-export * from './samplers/index.js';
-export { advi, AdviError, type AdviFit, type AdviOptions } from './samplers/vi/advi.js';
-export { adviInitializer } from './samplers/vi/advi_initializer.js';
-export * from './samplers/diagnostics/index.js';
-export { summary, summarizeScalar, formatSummary, type SummaryRow, type SummaryOptions } from './samplers/diagnostics/summary.js';
-export { samplerWarnings, diagnosticWarnings, ebfmi } from './samplers/diagnostics/warnings.js';
-export { writeCmdStanCsv, readCmdStanCsv, cmdStanCsvTexts, type CmdStanCsvOptions } from './samplers/io/cmdstan_csv.js';
-export { writeTraceJson, readTraceJson, traceToJson, traceFromJson } from './samplers/io/trace_json.js';
+// samplers
+export type { LogDensity, PosteriorTarget, ParamInfo, Sampler, SamplerState, SamplerInfo, SamplerParams } from './samplers/index.js';
+export { sample, RunControl, readCheckpoint, adviInWorker } from './samplers/index.js';
+export type { SampleOptions, InitOption, InitPoint, AnySampler, AdviInit, WorkerTargetSpec, ChainProgress } from './samplers/index.js';
+export { nuts, hmc, mala, registerSampler, samplerNames, samplerFactory } from './samplers/index.js';
+export type { SamplerSpec, SamplerFactory, SamplerRegistration, BuiltInSamplerName } from './samplers/index.js';
+export type { NutsOptions, NutsInfo, HmcOptions, HmcInfo, MalaInfo } from './samplers/index.js';
+
+// variational inference
+export { advi, AdviError, adviInitializer, type AdviFit, type AdviOptions, type AdviMethod, type AdviInitOptions, type AdviInitResult } from './samplers/index.js';
+
+// the trace, diagnostics, formats
+export { Trace, type TraceMeta, type DrawStats, type ChainDraws, type TraceInit } from './samplers/index.js';
+export { summary, summarizeScalar, formatSummary, type SummaryRow, type SummaryOptions } from './samplers/index.js';
+export { rhat, rhatBasic, rhatBulk, rhatTail, essBasic, essBulk, essTail, essMean, essSd, essQuantile, mcseMean, mcseSd, mcseQuantile } from './samplers/index.js';
+export { samplerWarnings, diagnosticWarnings, ebfmi, type WarningOptions } from './samplers/index.js';
+export { writeCmdStanCsv, readCmdStanCsv, cmdStanCsvTexts, type CmdStanCsvOptions } from './samplers/index.js';
+export { writeTraceJson, readTraceJson, traceToJson, traceFromJson } from './samplers/index.js';
+
+// core: the seeded RNG, libm, and the backend and gpu controls a user sets (kernels: hbnn/core)
+export { Rng, libm, setBackend, getBackend, backendInfo, calibrateAuto, prepareGpu, gpuStatus } from './core/index.js';
+export type { BackendName, BackendInfo, GpuStatus } from './core/index.js';

@@ -4,7 +4,7 @@
  * between calls and calling twice gives the same answer.
  */
 import { shapeToString } from '../core/shape.js';
-import { Tape, runBackward, withTape } from './tape.js';
+import { Tape } from './tape.js';
 import { Tensor, tensor, type TensorLike } from './tensor.js';
 
 export type DiffArg = TensorLike | unknown[];
@@ -25,11 +25,11 @@ export function valueAndGrad(f: (...xs: Tensor[]) => Tensor): (...xs: DiffArg[])
   return (...xs: DiffArg[]) => {
     const tape = new Tape();
     const leaves = xs.map((x, i) => asLeaf(tape, x, i));
-    return withTape(tape, () => {
+    return tape.run(() => {
       const out = f(...leaves);
       if (!(out instanceof Tensor)) throw new Error(`valueAndGrad: the function must return a Tensor, got ${typeof out}`);
       if (out.size !== 1) throw new Error(`valueAndGrad: the function must return a scalar, got shape ${shapeToString(out.shape)}`);
-      runBackward(tape, out);
+      tape.backward(out);
       const grads = leaves.map((l) => l.grad ?? new Float64Array(l.size));
       return { value: out.data[0], grads };
     });

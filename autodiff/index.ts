@@ -1,5 +1,11 @@
+/**
+ * The autodiff layer (`hbnn/autodiff`): tensors, the ops `T`, valueAndGrad / grad, gradcheck, and
+ * the API for writing an op of your own (docs/ops.md): `record` an op's output with its backward,
+ * which `accumulate`s or returns its inputs' gradients; the tape un-broadcasts them.
+ */
 export { Tensor, tensor, zeros, asTensor, type TensorLike } from './tensor.js';
 export * as T from './ops/index.js';
+export type { MatmulOptions } from './ops/linalg.js';
 export { valueAndGrad, grad, type DiffArg, type ValueAndGrad } from './grad.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './gradcheck.js';
-export { Tape, withTape, runBackward, currentTape, record, accumulate, tracks } from './tape.js';
+export { Tape, withTape, currentTape, record, accumulate, tracks, type OpBackward } from './tape.js';

@@ -23,7 +23,10 @@ function nonNegativeInt(name: string) {
   };
 }
 
-/** The benchmark registry (light: each benchmark loads its code when it runs); absent where the package ships without bench/. */
+/**
+ * The benchmark registry (light: each benchmark loads its code when it runs). bench/ ships with
+ * the repository, not with the npm package (nor do its baselines' dependencies).
+ */
 const bench = await import('../bench/index.js').catch((e: { code?: string }) => {
   if (e.code === 'ERR_MODULE_NOT_FOUND') return undefined;
   throw e;
@@ -84,7 +87,7 @@ program
   .option('--quick', 'shorter runs', false)
   .action(async (o: { out?: string; only?: string[]; quick: boolean }) => {
     try {
-      if (!bench) throw new Error('the benchmarks are not installed with this package (run them from a checkout)');
+      if (!bench) throw new Error('the benchmarks are not part of the installed package; run them from a clone of the repository (npm ci && npm run bench)');
       const report = await bench.runBenchmarks({ out: o.out, only: o.only, quick: o.quick });
       if (!report.ok) process.exitCode = 1;
     } catch (e) {

@@ -1,4 +1,4 @@
-/** The models layer: distributions, transforms, defineModel, the three BNNs, prediction, data. */
+/** The models layer (`hbnn/models`): distributions, transforms, defineModel, the three BNNs, prediction, data. */
 export * as dist from './distributions.js';
 export type { DistArg, MvNormalScale } from './distributions.js';
 export { makeTransform, type Transform, type TransformSpec } from './transforms.js';
