@@ -3,10 +3,8 @@ export * as dist from './distributions.js';
 export type { DistArg, MvNormalScale } from './distributions.js';
 export { makeTransform, type Transform, type TransformSpec } from './transforms.js';
 export { defineModel, Model, type ModelSpec, type ParamSpec, type ParamValues, type LogpContext } from './define_model.js';
-export {
-  flatBnn, networkLogits, layerSizes, DEFAULT_HIDDEN, DEFAULT_PRIOR_SD,
-  type BnnModel, type BnnNetwork, type BnnOptions, type FlatBnnOptions, type GroupData,
-} from './bnn/network.js';
+export { networkLogits, layerSizes, DEFAULT_HIDDEN, type BnnModel, type BnnNetwork, type BnnOptions, type GroupData } from './bnn/network.js';
+export { flatBnn, DEFAULT_PRIOR_SD, type FlatBnnOptions } from './bnn/flat.js';
 export { hierarchicalBnn, DEFAULT_MU_PRIOR_SD, DEFAULT_SD_PRIOR_SD, type HierarchicalBnnOptions, type HierarchicalData } from './bnn/hierarchical.js';
 export { informativeBnn, type InformativeBnnOptions } from './bnn/informative.js';
 export { groupPrior, DEFAULT_REALIZATIONS_PER_DRAW, type LayerPrior, type GroupPriorOptions } from './bnn/group_prior.js';

@@ -1,21 +1,18 @@
 /**
  * The study's Bayesian neural network (Wiecki 2018): inputs → tanh hidden layers → one logit, no
  * biases, y ~ Bernoulli(sigmoid(logit)). This file holds what the three BNNs share — input
- * checks, the forward pass, the per-draw weight extraction that `predict` uses — and `flatBnn`,
- * one network per group with every weight ~ N(0, priorSd²).
+ * checks, the forward pass, the per-draw weight extraction that `predict` uses, and the one-group
+ * model with plain weights that the flat and centred informative BNNs are built on.
  */
 import { modelBackend, type BackendName, type ModelBackend } from '../../core/kernels/backend.js';
 import { shapeSize } from '../../core/shape.js';
 import * as T from '../../autodiff/ops/index.js';
 import { Tensor } from '../../autodiff/tensor.js';
 import { defineModel, type Model } from '../define_model.js';
-import * as dist from '../distributions.js';
 import type { GroupArrays } from '../data/study_data.js';
 
 /** Two hidden layers of 5 tanh units, as in the post. */
 export const DEFAULT_HIDDEN: readonly number[] = [5, 5];
-/** Weight prior sd of the flat network: N(0, 1) as in the post. */
-export const DEFAULT_PRIOR_SD = 1;
 
 /** One group's training data: points `X` (n × inputs, nested or row-major flat) and 0/1 labels `y`. */
 export interface GroupData {
@@ -31,11 +28,6 @@ export interface BnnOptions {
    * (Float64, the default whatever setBackend or HBNN_BACKEND say) or 'gpu' (float32, by name only).
    */
   backend?: ModelBackend;
-}
-
-export interface FlatBnnOptions extends BnnOptions {
-  /** Sd of the N(0, sd²) prior on every weight (default 1). */
-  priorSd?: number;
 }
 
 /** What `predict` needs from a BNN: the layer widths and each draw's effective weights. */
@@ -148,17 +140,6 @@ export function plainWeights(model: Model, sizes: readonly number[], what: strin
       });
     },
   };
-}
-
-/**
- * One BNN for one group: weights w0 [in, h0], w1 [h0, h1], …, w_L [h_last, 1], each ~ N(0, priorSd²),
- * y ~ Bernoulli(sigmoid(network(X))).
- */
-export function flatBnn(group: GroupData, opts: FlatBnnOptions = {}): BnnModel {
-  const data = groupArrays(group, 'flatBnn: group');
-  const sizes = layerSizes(data.inputs, opts.hidden);
-  const priorSd = checkPositive(opts.priorSd ?? DEFAULT_PRIOR_SD, 'flatBnn: priorSd');
-  return plainWeightBnn(data, sizes, opts.backend, (w) => dist.normal(w, 0, priorSd), 'flatBnn');
 }
 
 /**

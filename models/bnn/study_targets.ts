@@ -3,7 +3,8 @@
  * cannot receive a model object, so `sample(..., { parallel: true, workerTarget })` names one of
  * these exports and its arguments, and each worker calls it to build its own copy.
  */
-import { flatBnn, type BnnModel } from './network.js';
+import type { BnnModel } from './network.js';
+import { flatBnn } from './flat.js';
 import { hierarchicalBnn } from './hierarchical.js';
 import { informativeBnn } from './informative.js';
 import type { LayerPrior } from './group_prior.js';

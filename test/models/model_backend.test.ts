@@ -11,7 +11,7 @@ import { kernelCacheInfo, setGpuMode, gpuStatus, GPU_MODES } from '../../core/ke
 import * as T from '../../autodiff/ops/index.js';
 import { Tensor } from '../../autodiff/tensor.js';
 import { defineModel, type Model } from '../../models/define_model.js';
-import { flatBnn } from '../../models/bnn/network.js';
+import { flatBnn } from '../../models/bnn/flat.js';
 import { hierarchicalBnn } from '../../models/bnn/hierarchical.js';
 
 const rng = Rng.fromSeed(21);
