@@ -2,7 +2,8 @@
  * hbnn as a user installs it: `npm pack` the built package, install the tarball into a temporary
  * project, and there (a) run a custom op written with the exported op API through gradcheck,
  * (b) type-check a program with `tsc --strict` and `skipLibCheck: false` (no @types/node), and
- * (c) run the examples of docs/ops.md and of the README's library section as written. Skipped,
+ * (c) run the examples of docs/ops.md, docs/samplers.md and of the README's library section as
+ * written. Skipped,
  * and says so, only where `npm` cannot run.
  */
 import test from 'tape';
@@ -203,6 +204,39 @@ test('installed package: the examples of docs/ops.md and the README run as writt
   const readme = runTs(app, 'readme', tsBlocks(readFileSync(join(ROOT, 'README.md'), 'utf8'), 'Use it as a library'));
   t.equal(readme.status, 0, `README library example: ${readme.status === 0 ? 'runs' : said(readme)}`);
   t.match(readme.stdout, /mu[\s\S]*sigma/, 'prints a summary with mu and sigma');
+}));
+
+/**
+ * The ```ts blocks of a page that carry a doc-test marker, in order: `<!-- doc-test: file NAME -->`
+ * (a module the later blocks import) or `<!-- doc-test: run -->` (a program to run). `unmarked`
+ * counts the blocks without one, so a new example cannot slip past the test.
+ */
+function docTests(markdown: string): { blocks: { kind: 'file' | 'run'; name: string; source: string }[]; unmarked: number } {
+  const blocks: { kind: 'file' | 'run'; name: string; source: string }[] = [];
+  let unmarked = 0;
+  for (const m of markdown.matchAll(/(?:<!-- doc-test: (file (\S+)|run) -->\n)?```ts\n([\s\S]*?)```/g)) {
+    if (m[1] === undefined) unmarked++;
+    else blocks.push(m[2] ? { kind: 'file', name: m[2], source: m[3] } : { kind: 'run', name: `samplers_doc_${blocks.length}`, source: m[3] });
+  }
+  return { blocks, unmarked };
+}
+
+test('installed package: the examples of docs/samplers.md run as written', { skip }, (t) => onInstall(t, ({ app }) => {
+  const { blocks, unmarked } = docTests(readFileSync(join(ROOT, 'docs', 'samplers.md'), 'utf8'));
+  t.equal(unmarked, 0, 'every ts block of docs/samplers.md is a doc-test (a module or a program)');
+  const ts = requireFromRoot(TS_PATH) as typeof import('typescript');
+  for (const b of blocks.filter((x) => x.kind === 'file')) {
+    const js = ts.transpileModule(b.source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+    writeFileSync(join(app, b.name), js);
+  }
+  const programs = blocks.filter((x) => x.kind === 'run');
+  t.ok(programs.length >= 5, `${programs.length} programs`);
+  for (const b of programs) {
+    const r = runTs(app, b.name, b.source);
+    const first = b.source.split('\n').find((l) => !l.startsWith('import') && l.trim() !== '') ?? '';
+    t.equal(r.status, 0, `docs/samplers.md, the example at "${first.slice(0, 60)}": ${r.status === 0 ? 'runs' : said(r)}`);
+    if (/inWorkers/.test(b.source)) t.match(r.stdout, /^true$/m, 'the registered sampler gives the same draws in workers as in this thread');
+  }
 }));
 
 test('installed package: clean up', { skip }, (t) => {

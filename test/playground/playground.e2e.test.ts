@@ -4,7 +4,8 @@
  * refuses bad input, runs a small hierarchical fit with a stop and a continue in the middle, and
  * checks that the page's accuracy table and draws equal what Node computes for the same seed and
  * settings, that every surface is drawn, and that the draws download as CmdStan CSV; it saves a
- * screenshot to docs/playground/screenshot.png. A second run has its workers fail on purpose
+ * screenshot to dist/playground-screenshot.png (with HBNN_UPDATE_SCREENSHOT=1, to the tracked
+ * docs/playground/screenshot.png instead: a test run leaves the work tree as it found it). A second run has its workers fail on purpose
  * (`?failAfter=`) and checks that the error is shown and the draws made so far still download.
  *
  * Without a Chromium at HBNN_CHROMIUM or /usr/bin/chromium the tests are skipped, and say so.
@@ -94,8 +95,9 @@ test('playground e2e: a hierarchical fit, stopped and continued, equals Node bit
   const rows = await page.$$eval('#accuracy tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => td.textContent)));
   t.deepEqual(rows, accuracyRows(reference.accuracy), 'the table on the page shows the same numbers');
 
-  await page.screenshot({ path: join(ROOT, 'docs', 'playground', 'screenshot.png'), fullPage: true });
-  t.pass('screenshot saved to docs/playground/screenshot.png');
+  const shot = process.env.HBNN_UPDATE_SCREENSHOT === '1' ? join(ROOT, 'docs', 'playground', 'screenshot.png') : join(ROOT, 'dist', 'playground-screenshot.png');
+  await page.screenshot({ path: shot, fullPage: true });
+  t.pass(`screenshot saved to ${shot}`);
 
   await withTempDir('hbnn-e2e-', async (dir) => {
     const files = await downloadAll(page, dir, SETTINGS.chains);
