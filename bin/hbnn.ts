@@ -3,25 +3,10 @@
  * The `hbnn` command: `reproduce` runs the study and writes its report; `bench` runs the
  * benchmarks. `npm start` is `hbnn reproduce` with its defaults.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { nonNegativeInt, pathArg, positiveInt } from './cli_args.js';
 import { FULL_SETTINGS, QUICK_SETTINGS, reproduce } from './reproduce.js';
 import { MODEL_NAMES, POST_ACCURACY } from './report/report.js';
-
-function positiveInt(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive integer, got '${value}'`);
-    return n;
-  };
-}
-
-function nonNegativeInt(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer, got '${value}'`);
-    return n;
-  };
-}
 
 /**
  * The benchmark registry (light: each benchmark loads its code when it runs). bench/ ships with
@@ -34,12 +19,15 @@ const bench = await import('../bench/index.js').catch((e: { code?: string }) => 
 
 const program = new Command();
 program.name('hbnn').description('Hierarchical Bayesian neural networks with informative priors, reproduced with hbnn.');
+// A stray word (`hbnn reproduce quick` for `--quick`) is an error, not a full run with defaults.
+program.allowExcessArguments(false);
 
 program
   .command('reproduce')
+  .allowExcessArguments(false)
   .description('run the study (flat, hierarchical and informative-prior BNNs) and write metrics.json, figures and report.html')
-  .option('--data <file>', 'study data as JSON { Xs_train, Ys_train, Xs_test, Ys_test } (default: generated rotated moons)')
-  .option('--out <dir>', 'output directory', 'hbnn-report')
+  .option('--data <file>', 'study data as JSON { Xs_train, Ys_train, Xs_test, Ys_test } (default: generated rotated moons)', pathArg('--data'))
+  .option('--out <dir>', 'output directory', pathArg('--out'), 'hbnn-report')
   .option('--seed <n>', 'seed of the data and of the samplers', nonNegativeInt('--seed'), 0)
   .option('--chains <n>', `chains per model (default ${FULL_SETTINGS.chains})`, positiveInt('--chains'))
   .option('--draws <n>', `draws per chain, every model (default ${FULL_SETTINGS.draws}, --quick ${QUICK_SETTINGS.draws})`, positiveInt('--draws'))
@@ -81,8 +69,9 @@ program
 
 program
   .command('bench')
+  .allowExcessArguments(false)
   .description('run the benchmarks (each against a baseline measured in the same run)')
-  .option('--out <file>', 'also write the results as JSON')
+  .option('--out <file>', 'also write the results as JSON', pathArg('--out'))
   .option('--only <names...>', `run only these benchmarks (${bench ? bench.BENCHMARKS.map((b) => b.name).join(', ') : 'none installed'})`)
   .option('--quick', 'shorter runs', false)
   .action(async (o: { out?: string; only?: string[]; quick: boolean }) => {

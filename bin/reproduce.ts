@@ -155,6 +155,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<StudyMetrics> {
 /** Load or generate the data and fix the settings that metrics.json records. */
 function prepareRun(opts: ReproduceOptions): StudyRun {
   const study = opts.data ? loadStudyData(opts.data) : rotatedMoons({ seed: opts.seed });
+  checkEqualTrainingGroups(study, opts.data ?? 'data');
   const groups = study.Xs_train.length;
   const nTrain = study.Ys_train.reduce((s, y) => s + y.length, 0);
   const nTest = study.Ys_test.reduce((s, y) => s + y.length, 0);
@@ -165,6 +166,19 @@ function prepareRun(opts: ReproduceOptions): StudyRun {
   const dataInfo = { source: opts.data ?? `rotatedMoons({ groups: 18, nSamples: 100, noise: 0.3, seed: ${opts.seed} })`, groups, trainPoints: nTrain, testPoints: nTest };
   const base: SampleOptions = { sampler: nuts({ maxTreeDepth }), chains: opts.chains, draws: opts.draws, tune: opts.tune, progress: opts.progress, parallel: opts.parallel && opts.chains > 1, signal: opts.signal };
   return { opts, study, groups, nTrain, nTest, grid: surfaceGridPoints(), maxTreeDepth, hierarchicalDraws, hierarchicalTune, base, settings, dataInfo, finished: {} };
+}
+
+/**
+ * The hierarchical model fits every group in one batched forward pass and refuses ragged groups;
+ * the study runs it second, so a file with groups of different sizes is refused at load time
+ * rather than after the flat fits have run.
+ */
+function checkEqualTrainingGroups(study: StudyData, source: string): void {
+  const sizes = study.Ys_train.map((y) => y.length);
+  const odd = sizes.findIndex((n) => n !== sizes[0]);
+  if (odd >= 0) {
+    throw new Error(`${source}: the study's hierarchical model needs every group to have the same number of training points, but Ys_train[0] has ${sizes[0]} and Ys_train[${odd}] has ${sizes[odd]} (sizes: ${sizes.join(', ')}); fit groups of other sizes with models.flatBnn and models.informativeBnn directly`);
+  }
 }
 
 /** metrics.json with the models finished so far and `complete: false`, so a long run leaves results early. */

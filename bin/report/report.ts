@@ -3,8 +3,8 @@
  * `report.md` / `report.html` that put our accuracies beside the post's and Stan's, the sampling
  * diagnostics with what they mean for a neural network, and the figures.
  */
-import { existsSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, normalize, sep } from 'node:path';
+import { existsSync, mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 
 export const MODEL_NAMES = ['flat', 'hierarchical', 'informative'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
@@ -71,12 +71,27 @@ export interface ReportInput {
 }
 
 /**
+ * `mkdir -p` one level at a time: Node's recursive mkdir loops forever under some paths (e.g.
+ * `/proc/x`, where creating fails with ENOENT although the parent exists), while a plain mkdir of
+ * each missing level fails at once with the reason.
+ */
+function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let p = resolve(dir); !existsSync(p); p = dirname(p)) {
+    missing.push(p);
+    if (dirname(p) === p) break;
+  }
+  if (missing.length === 0 && !statSync(dir).isDirectory()) mkdirSync(dir); // throws EEXIST, naming it
+  for (const level of missing.reverse()) mkdirSync(level);
+}
+
+/**
  * Create `dir` (with parents) and check that a file can be written there; fails naming the
  * path. Call it before sampling, so a bad `--out` is found in seconds, not after an hour.
  */
 export function checkWritableDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirectories(dir);
   } catch (err) {
     throw new Error(`output directory '${dir}' cannot be created: ${(err as Error).message}`);
   }
