@@ -41,6 +41,10 @@ export function joinPath(...parts: string[]): string {
   return parts.filter((p) => p !== '').join('/').replace(/\/+/g, '/');
 }
 
+export function removeFile(path: string): void {
+  noFiles('remove', path);
+}
+
 export function openAppendFile(path: string): AppendFile {
   return noFiles('open for writing', path);
 }

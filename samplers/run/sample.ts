@@ -12,7 +12,8 @@ import { Rng } from '../../core/rng.js';
 import type { AnySampler, LogDensity, PosteriorTarget, SamplerSpec } from '../types.js';
 import { Trace, type TraceMeta } from '../trace/trace.js';
 import { cutToShortest } from '../trace/cut_to_shortest.js';
-import { metricKindOf } from '../trace/trace_meta.js';
+import { metricKindOf, type FailedChain } from '../trace/trace_meta.js';
+import { newRunId, startCheckpointRun } from './checkpoint_manifest.js';
 import type { WindowScheduleOptions } from '../adaptation/window_schedule.js';
 import { createProgress } from './progress_bars.js';
 import { combineProgress, type ChainProgress, type ProgressReporter } from './progress_events.js';
@@ -93,17 +94,25 @@ interface RunSettings {
   inverseMassMatrix?: Float64Array;
 }
 
-/** Draws from the posterior of `target`; see docs/samplers.md for every option. */
-export async function sample(target: PosteriorTarget, options: SampleOptions = {}): Promise<Trace> {
+/**
+ * Draws from the posterior of `target`; see docs/samplers.md for every option. `options` may be
+ * omitted, undefined or null (no options).
+ */
+export async function sample(target: PosteriorTarget, options: SampleOptions | null = {}): Promise<Trace> {
   checkTarget(target);
+  options ??= {};
+  if (typeof options !== 'object' || Array.isArray(options)) throw new Error(`sample: options must be an object, got ${Array.isArray(options) ? 'an array' : String(options)}`);
   for (const k of Object.keys(options)) if (!Object.hasOwn(SAMPLE_OPTION_NAMES, k)) throw new Error(`sample: unknown option '${k}'`);
   const settings = resolveSettings(target.dim, options);
   checkHooks(options);
+  checkMemory(settings, traceLayout(target).width, options.keepWarmup ?? false);
   const { points, inverseMassMatrix } = await startingPoints(target, options, settings);
   const tasks = chainTasks(points, { ...settings, inverseMassMatrix }, options);
+  const runId = options.checkpoint ? startCheckpoints(options.checkpoint.dir, target, settings, options) : undefined;
   const started = performance.now();
   const outcome = await runChains(target, tasks, settings, options);
   return assembleTrace(target, outcome, {
+    ...(runId ? { runId } : {}),
     sampler: settings.sampler.name,
     samplerOptions: settings.sampler.spec?.options,
     seed: settings.seed,
@@ -122,20 +131,66 @@ function checkTarget(target: PosteriorTarget): void {
   }
 }
 
-function checkInteger(name: string, value: unknown, min: number): number {
+function checkInteger(name: string, value: unknown, min: number, max = MAX_ITERATIONS): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
     throw new Error(`sample: ${name} must be an integer >= ${min}, got ${String(value)}`);
   }
+  if (value > max) throw new Error(`sample: ${name} must be at most ${max}, got ${value}`);
   return value;
 }
 
+/** The flags of SampleOptions: true or false, nothing else (a string 'no' would read as true). */
+const BOOLEAN_OPTIONS = ['parallel', 'progress', 'keepWarmup', 'adaptMassMatrix', 'dense'] as const;
+
+function checkTypes(options: SampleOptions): void {
+  for (const k of BOOLEAN_OPTIONS) {
+    const v = options[k];
+    if (v !== undefined && typeof v !== 'boolean') throw new Error(`sample: ${k} must be true or false, got ${typeof v} ${JSON.stringify(v)}`);
+  }
+  for (const k of ['targetAccept', 'initRadius', 'stepSize', 'seed'] as const) {
+    const v = options[k];
+    if (v !== undefined && typeof v !== 'number') throw new Error(`sample: ${k} must be a number, got ${typeof v} ${JSON.stringify(v)}`);
+  }
+  const w = options.windows;
+  if (w !== undefined && (typeof w !== 'object' || w === null || Array.isArray(w))) throw new Error(`sample: windows must be an object { initBuffer?, termBuffer?, window? }, got ${String(w)}`);
+  const wt = options.workerTarget;
+  if (wt !== undefined && (typeof wt?.module !== 'string' || typeof wt.exportName !== 'string')) throw new Error('sample: workerTarget must be { module: string, exportName: string, args? }');
+}
+
+/** Chains, draws and warmup iterations above these are refused (no run gets there; Stan's defaults are 4, 1000, 1000). */
+export const MAX_CHAINS = 10_000;
+export const MAX_ITERATIONS = 100_000_000;
+/**
+ * The float64 values `sample` may hold for the draws (2^30, 8 GiB): chains × (draws, plus tune
+ * when warmup is kept) × (values per draw + 8 statistics). Checked before anything is allocated.
+ */
+export const MAX_DRAW_VALUES = 2 ** 30;
+const STATS_PER_DRAW = 8;
+
+function checkMemory(settings: RunSettings, width: number, keepWarmup: boolean): void {
+  const { chains, draws, tune } = settings;
+  const perDraw = width + STATS_PER_DRAW;
+  const rows = draws + (keepWarmup ? tune : 0);
+  const total = chains * rows * perDraw;
+  if (total <= MAX_DRAW_VALUES) return;
+  const rowsText = keepWarmup ? `(draws ${draws} + tune ${tune}, as keepWarmup is true)` : `draws ${draws}`;
+  throw new Error(
+    `sample: chains ${chains} × ${rowsText} × ${perDraw} values per draw (${width} parameters + ${STATS_PER_DRAW} statistics) = ${total.toExponential(2)} float64 values, ` +
+      `more than the ${MAX_DRAW_VALUES} (8 GiB) sample() holds in memory; lower chains or draws${keepWarmup ? ' or tune, or keepWarmup: false' : ''}, or keep draws from onProgress instead`,
+  );
+}
+
+/** Seeds are 32-bit: larger, negative or fractional ones would collide with others, so they are refused. */
+export const MAX_SEED = 2 ** 32 - 1;
+
 function resolveSettings(dim: number, options: SampleOptions): RunSettings {
+  checkTypes(options);
   const sampler = resolveSampler(options.sampler);
-  const chains = checkInteger('chains', options.chains ?? 4, 1);
+  const chains = checkInteger('chains', options.chains ?? 4, 1, MAX_CHAINS);
   const draws = checkInteger('draws', options.draws ?? 1000, 1);
   const tune = checkInteger('tune', options.tune ?? 1000, 0);
   const seed = options.seed ?? randomSeed();
-  if (!Number.isInteger(seed)) throw new Error(`sample: seed must be an integer, got ${seed}`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) throw new Error(`sample: seed must be an integer in [0, 2^32 - 1] (seeds are 32-bit), got ${seed}`);
   const targetAccept = options.targetAccept ?? 0.8; // 0.8 as in Stan
   if (typeof targetAccept !== 'number' || !(targetAccept > 0 && targetAccept < 1)) throw new Error(`sample: targetAccept must be in (0, 1), got ${targetAccept}`);
   const initRadius = options.initRadius ?? 2; // 2 as in Stan
@@ -227,6 +282,31 @@ async function adviStart(target: PosteriorTarget, options: SampleOptions, settin
   return { points, inverseMassMatrix: inverseMassMatrix ?? (options.dense ? diagToDense(fit.inverseMassMatrix) : fit.inverseMassMatrix) };
 }
 
+/** Clears the folder of earlier runs' files and writes this run's manifest; returns the run id. */
+function startCheckpoints(dir: string, target: PosteriorTarget, settings: RunSettings, options: SampleOptions): string {
+  const runId = newRunId();
+  const samplerOptions = settings.sampler.spec?.options;
+  startCheckpointRun(dir, {
+    format: 'hbnn-checkpoint',
+    version: 1,
+    runId,
+    created: new Date().toISOString(),
+    chains: Array.from({ length: settings.chains }, (_, c) => c),
+    seed: settings.seed,
+    settings: {
+      sampler: settings.sampler.name,
+      ...(samplerOptions ? { samplerOptions } : {}),
+      draws: settings.draws,
+      tune: settings.tune,
+      keepWarmup: options.keepWarmup ?? false,
+      targetAccept: settings.targetAccept,
+      dim: target.dim,
+      parallel: options.parallel ?? false,
+    },
+  });
+  return runId;
+}
+
 /** Everything one chain needs, in structured-cloneable form (it crosses to worker threads). */
 function chainTasks(points: (Float64Array | undefined)[], settings: RunSettings, options: SampleOptions): ChainTask[] {
   const { seed, tune, draws, targetAccept, initRadius, inverseMassMatrix } = settings;
@@ -275,7 +355,9 @@ function assembleTrace(target: PosteriorTarget, outcome: RunOutcome, meta: Trace
   const results = outcome.results;
   if (results.length === 0) {
     if (failed.length > 0) {
-      const err = new Error(`sample: every chain failed; chain ${failed[0].chain}: ${failed[0].error}`) as Error & { failedChains?: unknown };
+      const f = failed[0];
+      const more = failed.length > 1 ? `; ${failed.length - 1} more in error.failedChains` : '';
+      const err = new Error(`sample: every chain failed; chain ${f.chain}: ${f.error} (in ${f.phase}, iteration ${f.iteration})${more}`) as Error & { failedChains?: FailedChain[] };
       err.failedChains = failed;
       throw err;
     }
@@ -286,6 +368,7 @@ function assembleTrace(target: PosteriorTarget, outcome: RunOutcome, meta: Trace
       throw new Error(`sample: chain ${r.chain} returned ${r.draws.values.length / Math.max(1, r.numDraws)} values per draw, but the target has ${width}; does workerTarget rebuild the same target?`);
     }
   }
+  const warnings = results.flatMap((r) => r.warnings);
   // Chains interrupted at different points are cut to the shortest so draws line up.
   const cut = cutToShortest(results.map((r) => ({ id: r.chain, draws: r.draws, numDraws: r.numDraws })), width);
   if (cut.chains.length === 0) throw new Error(`sample: ${interrupted ? 'interrupted' : 'stopped'} during warmup, before any post-warmup draw`);
@@ -301,6 +384,7 @@ function assembleTrace(target: PosteriorTarget, outcome: RunOutcome, meta: Trace
       interrupted,
       ...(interrupted ? { drawsKept: cut.drawsKept, chainsWithoutDraws: cut.chainsWithoutDraws } : {}),
       failedChains: failed,
+      ...(warnings.length > 0 ? { warnings } : {}),
       perChain: outcome.results.map((r) => ({
         chain: r.chain,
         numDraws: r.numDraws,
