@@ -27,6 +27,8 @@ export interface FilesPlatform {
   removeFile(path: string): void;
   joinPath(...parts: string[]): string;
   openAppendFile(path: string): AppendFile;
+  /** For fault-injection tests: pass every file `openAppendFile` opens from now on through `wrap` (null: stop). */
+  wrapAppendFiles(wrap: ((path: string, file: AppendFile) => AppendFile) | null): void;
 }
 
 type Conforms<T extends U, U> = T;

@@ -35,12 +35,25 @@ export function newRunId(): string {
 
 /** Makes `dir`, removes earlier runs' chain files and manifest, and writes this run's manifest. */
 export function startCheckpointRun(dir: string, manifest: CheckpointManifest): void {
+  if (pathExists(joinPath(dir, MANIFEST_FILE)) && !isManifest(dir)) {
+    // A run.json that is not ours is someone else's file: keep it, and refuse the folder.
+    throw new Error(`sample: cannot start checkpoints in '${dir}': its ${MANIFEST_FILE} is not an hbnn checkpoint manifest; use another folder`);
+  }
   try {
     makeDir(dir);
     for (const name of listDir(dir)) if (name === MANIFEST_FILE || chainOfFile(name) !== undefined) removeFile(joinPath(dir, name));
     writeText(joinPath(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
   } catch (e) {
     throw new Error(`sample: cannot start checkpoints in '${dir}': ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function isManifest(dir: string): boolean {
+  try {
+    readManifest(dir);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -5,7 +5,7 @@
  * draws a run without the fault makes.
  */
 import test from 'tape';
-import { appendFileSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sample, type SampleOptions } from '../../../samplers/run/sample.js';
@@ -91,6 +91,13 @@ test('faults: a run into a used checkpoint folder replaces the earlier run; the 
     copyFileSync(join(other, 'chain-1.csv'), join(dir, 'chain-1.csv'));
     rmSync(other, { recursive: true, force: true });
     t.equal(errorOf(() => readCheckpoint(dir)), `readCheckpoint: ${join(dir, 'chain-1.csv')} does not belong to run ${second.meta.runId}: its seed is 3, run.json says 2`, 'a listed file from another run is refused');
+
+    const foreign = tmp();
+    writeFileSync(join(foreign, 'run.json'), '{"name": "not ours"}');
+    const refused = await sample(normal2, { chains: 1, draws: 5, tune: 0, seed: 1, checkpoint: { dir: foreign } }).then(() => 'accepted', (e: Error) => e.message);
+    t.equal(refused, `sample: cannot start checkpoints in '${foreign}': its run.json is not an hbnn checkpoint manifest; use another folder`, "a run.json that is not a manifest is someone else's: the run refuses the folder");
+    t.equal(readFileSync(join(foreign, 'run.json'), 'utf8'), '{"name": "not ours"}', 'and leaves the file alone');
+    rmSync(foreign, { recursive: true, force: true });
 
     rmSync(join(dir, 'run.json'));
     t.equal(errorOf(() => readCheckpoint(dir)), `readCheckpoint: the files in '${dir}' come from different runs (${join(dir, 'chain-0.csv')} has seed 2, ${join(dir, 'chain-1.csv')} has seed 3) and there is no run.json to say which belong together`, 'without a manifest, files of different seeds are refused');
