@@ -253,6 +253,18 @@ test('faults: an abort terminates a worker that does not stop, and returns what 
   t.end();
 });
 
+test('faults: an abort terminates an ADVI fit in a worker that does not stop', async (t) => {
+  const controller = new AbortController();
+  const running = sample(normal2, { chains: 1, draws: 10, tune: 10, seed: 6, init: 'advi+adapt_diag', parallel: true, signal: controller.signal, workerTarget: { module: faultyModule, exportName: 'make', args: { chain: 0, hang: true } } });
+  setTimeout(() => controller.abort(), 300);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve('hung'), 15_000)));
+  const outcome = await Promise.race([running.then(() => 'returned', (e: Error) => e.message), timeout]);
+  clearTimeout(timer);
+  t.equal(outcome, 'the ADVI worker did not stop within 2000 ms of the abort, so it was terminated');
+  t.end();
+});
+
 // ---- 6. sizes and types -------------------------------------------------------------------------
 
 test('faults: absurd sizes and wrongly typed options are refused before anything is allocated', async (t) => {
