@@ -145,7 +145,7 @@ function filesWithoutManifest(dir: string, notes: string[]): ChainFile[] {
 function filesOfManifest(dir: string, m: CheckpointManifest, notes: string[]): ChainFile[] {
   const files = m.chains.map((c) => {
     if (pathExists(CheckpointWriter.pathOf(dir, c))) return readChainFile(dir, c, notes);
-    notes.push(`readCheckpoint: chain ${c} of run ${m.runId} wrote no file (it failed before starting)`);
+    notes.push(`readCheckpoint: chain ${c} of run ${m.runId} wrote no file (it failed before starting, or has not started yet)`);
     return { chain: c, path: CheckpointWriter.pathOf(dir, c), parsed: emptyParse() };
   });
   for (const f of files) {

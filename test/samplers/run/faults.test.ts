@@ -207,6 +207,15 @@ test('faults: a chain that fails in init, warmup or sampling fails alone, with i
     const f = failure as { iteration: number; error: string };
     t.equal(samplerWarnings(trace)[0], `1 of 2 chains failed and are left out of the trace (chain 1 in ${phase} at iteration ${f.iteration}: ${f.error}). The remaining chains alone may not show whether the sampler mixes.`, `${phase}: samplerWarnings`);
   }
+  const dir = tmp();
+  try {
+    const trace = await sample(throwsAtThree, { ...opts, checkpoint: { dir } });
+    const back = readCheckpoint(dir);
+    t.deepEqual([back.meta.chainIds, back.meta.chainsWithoutDraws], [[0], [1]], 'checkpoint: the chain that failed in init has no draws');
+    t.deepEqual(back.meta.warnings, [`readCheckpoint: chain 1 of run ${trace.meta.runId} wrote no file (it failed before starting, or has not started yet)`], 'and a note says so');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   const nowhere: LogDensity = { dim: 2, logDensityAndGrad: () => { throw new Error('no density anywhere'); } };
   const err = (await sample(nowhere, { chains: 2, draws: 5, tune: 5, seed: 1 }).catch((e) => e)) as Error & { failedChains?: unknown };
   t.equal(err.message, 'sample: every chain failed; chain 0: no density anywhere (in init, iteration 0); 1 more in error.failedChains', 'every chain failed: the error names the chain, phase and message');
