@@ -250,8 +250,13 @@ export class ChainRunner {
 
   /** A chain that failed: its checkpoint file is closed as it stands (no footer: the run did not finish). */
   abandon(): void {
-    this.checkpoint?.close();
+    const checkpoint = this.checkpoint;
     this.checkpoint = undefined;
+    try {
+      checkpoint?.close();
+    } catch {
+      // the chain's own error is the one to report
+    }
   }
 
   /** The chain's draws so far (all of them when done). */
