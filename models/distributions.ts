@@ -237,7 +237,8 @@ export function bernoulliLogit(y: DistArg, logits: DistArg): Tensor {
   const [yt, lt] = [arg(y, 'bernoulliLogit', 'y'), arg(logits, 'bernoulliLogit', 'logits')];
   checkData(yt, 'bernoulliLogit', 'y', (v) => v === 0 || v === 1, '0 or 1');
   const n = broadcastSize('bernoulliLogit', ['y', 'logits'], yt, lt);
-  if (yt.size === n && lt.size === n) return T.bernoulliLogitSum(yt, lt);
+  // Equal sizes that broadcast to n (e.g. [n] and [1, n]) pair element by element: one fused pass.
+  if (yt.size === n && lt.size === n) return T.bernoulliLogitSum(T.reshape(yt, [...lt.shape]), lt);
   // Broadcast case: Σ y·l − Σ softplus(l) over the broadcast shape.
   const softplusSum = T.mul(T.sum(T.softplus(lt)), n / lt.size);
   return T.sub(T.sum(T.mul(yt, lt)), softplusSum);

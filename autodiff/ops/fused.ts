@@ -14,10 +14,14 @@ import { sigmoidScalar, softplusScalar } from '../../core/logistic.js';
 export function bernoulliLogitSum(y: TensorLike, logits: TensorLike): Tensor {
   const yt = asTensor(y, 'bernoulliLogitSum');
   const l = asTensor(logits, 'bernoulliLogitSum');
-  if (yt.size !== l.size) {
+  // The same shape, not only the same size: labels [n, 1] against logits [1, n] would pair wrongly.
+  if (yt.shape.length !== l.shape.length || yt.shape.some((d, i) => d !== l.shape[i])) {
     throw new Error(`bernoulliLogitSum: labels of shape ${shapeToString(yt.shape)} do not match logits of shape ${shapeToString(l.shape)}`);
   }
   const yd = yt.data, ld = l.data;
+  for (let i = 0; i < yd.length; i++) {
+    if (yd[i] !== 0 && yd[i] !== 1) throw new Error(`bernoulliLogitSum: label ${i} is ${yd[i]}; labels must be 0 or 1`);
+  }
   let s = 0;
   for (let i = 0; i < ld.length; i++) s += yd[i] * ld[i] - softplusScalar(ld[i]);
   return record(new Tensor(new Float64Array([s]), []), [l], (g) => {

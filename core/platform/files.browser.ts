@@ -41,6 +41,13 @@ export function joinPath(...parts: string[]): string {
   return parts.filter((p) => p !== '').join('/').replace(/\/+/g, '/');
 }
 
+export function removeFile(path: string): void {
+  noFiles('remove', path);
+}
+
+/** The tests' fault-injection hook (files.ts); a page opens no files, so there is nothing to wrap. */
+export function wrapAppendFiles(_wrap: ((path: string, file: AppendFile) => AppendFile) | null): void {}
+
 export function openAppendFile(path: string): AppendFile {
   return noFiles('open for writing', path);
 }

@@ -5,7 +5,10 @@
  * Type-level only: the checks at the end fail the build when a twin drifts from the interface.
  */
 
-/** A file opened for writing from the start; each `append` reaches the OS before it returns. */
+/**
+ * A file opened for writing from the start; each `append` reaches the OS, whole, before it
+ * returns (a short write is continued), so text made of whole lines leaves whole lines.
+ */
 export interface AppendFile {
   append(text: string): void;
   close(): void;
@@ -20,8 +23,12 @@ export interface FilesPlatform {
   makeDir(dir: string): void;
   pathExists(path: string): boolean;
   listDir(dir: string): string[];
+  /** Removes a file; nothing happens when it does not exist. */
+  removeFile(path: string): void;
   joinPath(...parts: string[]): string;
   openAppendFile(path: string): AppendFile;
+  /** For fault-injection tests: pass every file `openAppendFile` opens from now on through `wrap` (null: stop). */
+  wrapAppendFiles(wrap: ((path: string, file: AppendFile) => AppendFile) | null): void;
 }
 
 type Conforms<T extends U, U> = T;

@@ -4,7 +4,7 @@
  * `files.browser.ts` (package.json's "browser" field) and the rest of the code imports nothing
  * Node-only.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppendFile } from './files.contract.js';
 
@@ -37,12 +37,34 @@ export function joinPath(...parts: string[]): string {
   return join(...parts);
 }
 
+export function removeFile(path: string): void {
+  rmSync(path, { force: true });
+}
+
+/** A test's stand-in for the files `openAppendFile` opens (fault injection: a full disk, a failing close). */
+let appendFileWrapper: ((path: string, file: AppendFile) => AppendFile) | null = null;
+
+/**
+ * For fault-injection tests only: every file `openAppendFile` opens in this thread from now on is
+ * passed through `wrap` (null: no more wrapping). Workers are other threads and are not affected.
+ */
+export function wrapAppendFiles(wrap: ((path: string, file: AppendFile) => AppendFile) | null): void {
+  appendFileWrapper = wrap;
+}
+
 export function openAppendFile(path: string): AppendFile {
+  const file = openNodeAppendFile(path);
+  return appendFileWrapper ? appendFileWrapper(path, file) : file;
+}
+
+function openNodeAppendFile(path: string): AppendFile {
   let fd: number | null = openSync(path, 'w');
   return {
     append(text) {
       if (fd === null) throw new Error(`${path}: already closed`);
-      writeSync(fd, text);
+      // One write for the whole text; a short write (rare, e.g. on a nearly full disk) is continued.
+      const bytes = Buffer.from(text, 'utf8');
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
     },
     close() {
       if (fd !== null) closeSync(fd);

@@ -42,9 +42,17 @@ export function groupPrior(trace: Trace, opts: GroupPriorOptions = {}): LayerPri
     if (sdShape.length !== 0) throw new Error(`groupPrior: sd${l} must be a scalar per draw, got shape [${sdShape.join(',')}]`);
     const mu = trace.get(`mu${l}`);
     const sd = trace.get(`sd${l}`).values;
+    checkDraws(mu.values, `mu${l}`, (v) => Number.isFinite(v), 'finite');
+    checkDraws(sd, `sd${l}`, (v) => Number.isFinite(v) && v >= 0, 'finite and >= 0');
     layers.push(fitLayer(mu.values, sd, mu.shape.slice(2), perDraw, root.stream(l)));
   }
   return layers;
+}
+
+/** A NaN draw would make the whole prior NaN: refused, naming the parameter. */
+function checkDraws(values: Float64Array, name: string, ok: (v: number) => boolean, want: string): void {
+  const bad = values.findIndex((v) => !ok(v));
+  if (bad >= 0) throw new Error(`groupPrior: value ${bad} of ${name} in the trace is ${values[bad]}; its draws must be ${want}`);
 }
 
 /** Sample mean and covariance of the realisations, accumulated around the mean of mu for accuracy. */

@@ -45,6 +45,7 @@ export function informativeBnn(group: GroupData, prior: readonly LayerPrior[], o
     if (p.shape !== undefined && (p.shape.length !== 2 || p.shape[0] !== i || p.shape[1] !== o)) {
       throw new Error(`informativeBnn: prior[${l}].shape is [${p.shape.join(',')}] but layer ${l} of the network is [${i},${o}]`);
     }
+    checkLayerPrior(p.mean, p.cov, k, l);
     try {
       return new Tensor(cholesky(p.cov, k), [k, k]);
     } catch (e) {
@@ -91,4 +92,24 @@ export function informativeBnn(group: GroupData, prior: readonly LayerPrior[], o
     },
   };
   return Object.assign(model, { network });
+}
+
+/**
+ * Finite values, and a covariance symmetric to rounding (the Cholesky factor reads only one
+ * triangle, so an asymmetric matrix would be taken for another without a word).
+ */
+function checkLayerPrior(mean: Float64Array, cov: Float64Array, k: number, l: number): void {
+  const bad = mean.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new Error(`informativeBnn: prior[${l}].mean[${bad}] is ${mean[bad]}; the mean must be finite`);
+  const badCov = cov.findIndex((v) => !Number.isFinite(v));
+  if (badCov >= 0) throw new Error(`informativeBnn: prior[${l}].cov[${Math.floor(badCov / k)},${badCov % k}] is ${cov[badCov]}; the covariance must be finite`);
+  let scale = 0;
+  for (let i = 0; i < k; i++) scale = Math.max(scale, Math.abs(cov[i * k + i]));
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < i; j++) {
+      const a = cov[i * k + j], b = cov[j * k + i];
+      if (Math.abs(a - b) > 1e-12 * Math.max(scale, Math.abs(a), Math.abs(b))) {
+        throw new Error(`informativeBnn: prior[${l}].cov is not symmetric: cov[${i},${j}] = ${a} but cov[${j},${i}] = ${b}`);
+      }
+    }
 }

@@ -1,7 +1,8 @@
 /**
  * The warnings Stan prints after sampling (rstan's check_hmc_diagnostics and its R-hat/ESS
  * checks), from a Trace: divergences, tree-depth saturation, low E-BFMI per chain, R-hat above
- * 1.01 and bulk/tail-ESS below 100 per chain (Vehtari et al. 2021, §4.3).
+ * 1.01 and bulk/tail-ESS below 100 per chain (Vehtari et al. 2021, §4.3); and, before those,
+ * the chains that failed and what the run or the reader noted (`meta.failedChains`, `meta.warnings`).
  */
 import type { Trace } from '../trace/trace.js';
 import { summary, type SummaryRow } from './summary.js';
@@ -49,7 +50,7 @@ export function samplerWarnings(trace: Trace, options: WarningOptions = {}): str
   if (!(Number.isInteger(maxTreeDepth) && maxTreeDepth > 0)) {
     throw new Error(`samplerWarnings: maxTreeDepth must be a positive integer, got ${maxTreeDepth}`);
   }
-  const warnings: string[] = [];
+  const warnings: string[] = [...runWarnings(trace)];
   const total = trace.chains * trace.draws;
 
   const divergences = trace.numDivergences();
@@ -90,6 +91,18 @@ export function samplerWarnings(trace: Trace, options: WarningOptions = {}): str
     warnings.push(...diagnosticWarnings(rows, trace.chains));
   }
   return warnings;
+}
+
+/** Failed chains (each with its phase, iteration and error) and the run's own notes. */
+function runWarnings(trace: Trace): string[] {
+  const failed = trace.meta.failedChains ?? [];
+  const out: string[] = [];
+  if (failed.length > 0) {
+    const of = trace.meta.chains !== undefined ? ` of ${trace.meta.chains}` : '';
+    const each = failed.map((f) => `chain ${f.chain} in ${f.phase} at iteration ${f.iteration}: ${f.error}`).join('; ');
+    out.push(`${failed.length}${of} chains failed and are left out of the trace (${each}). The remaining chains alone may not show whether the sampler mixes.`);
+  }
+  return [...out, ...(trace.meta.warnings ?? [])];
 }
 
 /** The R-hat and ESS warnings from summary rows of `chains` chains. */

@@ -16,10 +16,16 @@ export interface ParsedCmdStanCsv {
   rows: number[][];
   adaptation: { stepSize?: number; inverseMassMatrix?: Float64Array };
   elapsed?: { warmupSeconds: number; samplingSeconds: number };
+  /** With `partial`: the last line, left out because it has no newline (cut short by a kill or a full disk). */
+  tornLine?: { line: number; text: string };
 }
 
 export interface ParseOptions {
-  /** A checkpoint of a run that may have been killed: skip a row cut short, allow a missing header. */
+  /**
+   * A checkpoint of a run that may have been killed: allow a missing header, and leave out a
+   * last line without its newline. Every line is written whole with its newline, so only
+   * complete lines are read: a cut line is never read as a shorter number or a missing cell.
+   */
   partial?: boolean;
 }
 
@@ -52,7 +58,13 @@ export function parseCmdStanCsv(text: string, path: string, options: ParseOption
   const preamble: string[] = [];
   const dense: number[][] = [];
   let mode: MetricMode = 'none';
-  text.split(/\r?\n/).forEach((raw, i) => {
+  const lines = text.split(/\r?\n/);
+  const last = lines[lines.length - 1];
+  if (options.partial && last !== '') {
+    out.tornLine = { line: lines.length, text: last };
+    lines.pop();
+  }
+  lines.forEach((raw, i) => {
     const line = raw.trim();
     if (line === '') return;
     const where = `${path}:${i + 1}`;
@@ -68,7 +80,6 @@ export function parseCmdStanCsv(text: string, path: string, options: ParseOption
     }
     const cells = line.split(',');
     if (cells.length !== out.columns.length) {
-      if (options.partial) return; // a line cut short by a kill mid-write
       throw new Error(`readCmdStanCsv: ${where} has ${cells.length} values, the header has ${out.columns.length} columns`);
     }
     out.rows.push(cells.map((s) => parseValue(s, where)));

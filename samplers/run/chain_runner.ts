@@ -9,7 +9,7 @@ import type { AnySampler, LogDensity, ParamInfo, PosteriorTarget, SamplerInfo, S
 import { shapeSize } from '../../core/shape.js';
 import type { ChainDraws, DrawStats } from '../trace/trace.js';
 import { orderStats, statRow, type StatRow } from '../trace/draw_stats.js';
-import { metricKindOf } from '../trace/trace_meta.js';
+import { metricKindOf, type ChainPhase, type FailedChain } from '../trace/trace_meta.js';
 import { evaluateAt } from '../mcmc/evaluate.js';
 import { identityInverseMassMatrix } from '../mcmc/metric.js';
 import { windowAdaptation, type WindowAdaptation, type WindowAdaptationState } from '../adaptation/window_adaptation.js';
@@ -48,6 +48,8 @@ export interface ChainResult {
   numGradEvals: number;
   secondsInGradient: number;
   secondsTotal: number;
+  /** What went wrong without failing the chain (its checkpoint stopped, say). */
+  warnings: string[];
 }
 
 /** A target that counts gradient evaluations and the time spent inside them. */
@@ -126,7 +128,9 @@ export class ChainRunner {
   private adaptState?: WindowAdaptationState;
   private readonly drawBuf: DrawBuffer;
   private readonly warmupBuf?: DrawBuffer;
-  private readonly checkpoint?: CheckpointWriter;
+  private checkpoint?: CheckpointWriter;
+  /** What went wrong without failing the chain (ChainResult.warnings). */
+  readonly warnings: string[] = [];
   private readonly scratch: Float64Array;
   private readonly started = performance.now();
   private drawsReported = 0;
@@ -178,13 +182,33 @@ export class ChainRunner {
     if (task.tune === 0) this.checkpoint?.writeAdaptation(this.params.stepSize, this.params.inverseMassMatrix);
   }
 
-  private openCheckpoint(dir: string, params: ParamInfo[]): CheckpointWriter {
+  /** Where the chain is: 'warmup' or 'sampling' (a chain that could not be built failed in 'init'). */
+  get phase(): ChainPhase {
+    return this.iteration < this.task.tune ? 'warmup' : 'sampling';
+  }
+
+  /**
+   * A checkpoint that cannot be written (a full disk) stops, its file closed, and the chain goes
+   * on into memory: losing the file must not lose the draws.
+   */
+  private checkpointFailed(path: string, e: unknown): void {
+    this.checkpoint = undefined;
+    const reason = e instanceof Error ? e.message : String(e);
+    this.warnings.push(`checkpoint: cannot write '${path}' (${reason}); chain ${this.task.chain} stopped checkpointing at iteration ${this.iteration}, its draws are kept in memory`);
+  }
+
+  private openCheckpoint(dir: string, params: ParamInfo[]): CheckpointWriter | undefined {
     const { task, sampler } = this;
     const inv = this.params.inverseMassMatrix;
     const metric = inv instanceof Float64Array ? metricKindOf(inv.length, this.target.dim) : 'diag';
     const samplerOptions = sampler.spec?.options;
     const meta = { sampler: sampler.name, seed: task.seed, targetAccept: task.targetAccept, ...(samplerOptions ? { samplerOptions } : {}) };
-    return new CheckpointWriter(dir, task.chain, params, { meta, tune: task.tune, keepWarmup: task.keepWarmup, draws: task.draws, metric });
+    try {
+      return new CheckpointWriter(dir, task.chain, params, { meta, tune: task.tune, keepWarmup: task.keepWarmup, draws: task.draws, metric }, (path, e) => this.checkpointFailed(path, e));
+    } catch (e) {
+      this.checkpointFailed(CheckpointWriter.pathOf(dir, task.chain), e);
+      return undefined;
+    }
   }
 
   get done(): boolean {
@@ -224,6 +248,17 @@ export class ChainRunner {
     return { chain: this.task.chain, iteration: this.iteration, tune: this.task.tune, draws: this.task.draws, divergences: this.numDivergences, newDraws };
   }
 
+  /** A chain that failed: its checkpoint file is closed as it stands (no footer: the run did not finish). */
+  abandon(): void {
+    const checkpoint = this.checkpoint;
+    this.checkpoint = undefined;
+    try {
+      checkpoint?.close();
+    } catch {
+      // the chain's own error is the one to report
+    }
+  }
+
   /** The chain's draws so far (all of them when done). */
   finish(): ChainResult {
     const elapsed = { ...this.elapsed };
@@ -243,6 +278,7 @@ export class ChainRunner {
       numGradEvals: this.target.numGradEvals,
       secondsInGradient: this.target.secondsInGradient,
       secondsTotal: (performance.now() - this.started) / 1000,
+      warnings: [...this.warnings],
     };
   }
 }
@@ -260,14 +296,29 @@ const YIELD_EVERY_MS = 50;
 
 export interface RunOutcome {
   results: ChainResult[];
-  failed: { chain: number; error: string }[];
+  failed: FailedChain[];
   interrupted: boolean;
 }
 
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Builds each chain's runner; a chain whose initialisation throws fails alone, in phase 'init'. */
+function startChains(tasks: ChainTask[], target: PosteriorTarget, sampler: AnySampler, progress: ProgressReporter, failed: FailedChain[]): ChainRunner[] {
+  const runners: ChainRunner[] = [];
+  for (const t of tasks) {
+    try {
+      runners.push(new ChainRunner(t, target, sampler));
+    } catch (e) {
+      failed.push({ chain: t.chain, phase: 'init', iteration: 0, error: messageOf(e) });
+      progress.fail(t.chain, messageOf(e));
+    }
+  }
+  return runners;
+}
+
 export async function runSequential(tasks: ChainTask[], target: PosteriorTarget, sampler: AnySampler, progress: ProgressReporter, signal?: AbortSignal, control?: RunControl): Promise<RunOutcome> {
-  const runners = tasks.map((t) => new ChainRunner(t, target, sampler));
   const failed: RunOutcome['failed'] = [];
-  const active = new Set(runners);
+  const active = new Set(startChains(tasks, target, sampler, progress, failed));
   const report = () => {
     for (const r of active) progress.update(r.takeProgress());
   };
@@ -281,7 +332,8 @@ export async function runSequential(tasks: ChainTask[], target: PosteriorTarget,
         r.advance();
       } catch (e) {
         progress.update(r.takeProgress()); // the draws it made before failing
-        failed.push({ chain: r.task.chain, error: e instanceof Error ? e.message : String(e) });
+        r.abandon();
+        failed.push({ chain: r.task.chain, phase: r.phase, iteration: r.iteration, error: messageOf(e) });
         progress.fail(r.task.chain, String(e));
         active.delete(r);
       }
@@ -296,5 +348,6 @@ export async function runSequential(tasks: ChainTask[], target: PosteriorTarget,
     }
   }
   report();
+  failed.sort((a, b) => a.chain - b.chain);
   return { results: [...active].map((r) => r.finish()), failed, interrupted };
 }

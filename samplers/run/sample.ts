@@ -7,103 +7,39 @@
  * sequence (interleaved, one iteration per chain at a time), in Node's worker threads or in a
  * browser's Web Workers (core/libm.ts keeps the arithmetic the same in every engine).
  */
-import { randomSeed } from '../../core/runtime.js';
 import { Rng } from '../../core/rng.js';
-import type { AnySampler, LogDensity, PosteriorTarget, SamplerSpec } from '../types.js';
+import type { LogDensity, PosteriorTarget } from '../types.js';
 import { Trace, type TraceMeta } from '../trace/trace.js';
 import { cutToShortest } from '../trace/cut_to_shortest.js';
-import { metricKindOf } from '../trace/trace_meta.js';
-import type { WindowScheduleOptions } from '../adaptation/window_schedule.js';
+import { metricKindOf, type FailedChain } from '../trace/trace_meta.js';
+import { newRunId, startCheckpointRun } from './checkpoint_manifest.js';
 import { createProgress } from './progress_bars.js';
-import { combineProgress, type ChainProgress, type ProgressReporter } from './progress_events.js';
-import type { RunControl } from './run_control.js';
-import { samplerFactory, workerSpecOf, type BuiltInSamplerName } from '../registry.js';
+import { combineProgress, type ProgressReporter } from './progress_events.js';
 import { runSequential, type ChainTask, type RunOutcome, traceLayout } from './chain_runner.js';
 import { runParallel } from './parallel/run_parallel.js';
-import type { WorkerTargetSpec } from './parallel/protocol.js';
-import { adviInitializer, type AdviInit } from '../vi/advi_initializer.js';
+import { adviInitializer } from '../vi/advi_initializer.js';
 import { adviInWorker } from './parallel/advi_in_worker.js';
+import { checkOptions, type InitPoint, type RunSettings, type SampleOptions } from './sample_options.js';
 
 /** ADVI initialisation hook: a fitted mean and a diagonal inverse metric (the fitted variances). */
 export type { AdviInit } from '../vi/advi_initializer.js';
 export type { WorkerTargetSpec } from './parallel/protocol.js';
+export type { InitOption, InitPoint, SampleOptions } from './sample_options.js';
+export { MAX_CHAINS, MAX_DRAW_VALUES, MAX_ITERATIONS, MAX_SEED } from './sample_options.js';
 
-export type InitPoint = Float64Array | readonly number[];
-export type InitOption = 'jitter' | 'advi+adapt_diag' | InitPoint | readonly InitPoint[];
-
-export interface SampleOptions {
-  /** A Sampler object or the name of a registered one (samplers/registry.ts); nuts() by default. */
-  sampler?: AnySampler | BuiltInSamplerName | (string & {});
-  chains?: number;
-  /** Post-warmup draws per chain. */
-  draws?: number;
-  /** Warmup iterations per chain. */
-  tune?: number;
-  seed?: number;
-  /** 'jitter' (default), 'advi+adapt_diag', one point for all chains, or one point per chain. */
-  init?: InitOption;
-  /** Half-width of the jitter box on the unconstrained scale; 2 as in Stan. */
-  initRadius?: number;
-  parallel?: boolean;
-  progress?: boolean;
-  checkpoint?: { dir: string };
-  /** δ of dual averaging; 0.8 as in Stan. */
-  targetAccept?: number;
-  keepWarmup?: boolean;
-  adaptMassMatrix?: boolean;
-  /** Adapt a dense metric (starts from the dense identity unless inverseMassMatrix is given). */
-  dense?: boolean;
-  /** Initial step size; 1 as in Stan. */
-  stepSize?: number;
-  /** Initial inverse metric: diagonal (length dim) or dense (dim×dim row-major). */
-  inverseMassMatrix?: Float64Array | readonly number[];
-  /** Warmup window sizes (Stan's init_buffer / term_buffer / window). */
-  windows?: WindowScheduleOptions;
-  /** Stops the run early; the Trace then holds the draws made so far (`meta.interrupted`). */
-  signal?: AbortSignal;
-  /** Pause and resume the chains (a RunControl); a paused run goes on with the same draws. */
-  control?: RunControl;
-  /**
-   * Called about every 100 ms per chain (and at the end, and when paused) with its progress and
-   * the post-warmup draws made since its previous report: live plots, or keeping draws outside
-   * the Trace.
-   */
-  onProgress?: (progress: ChainProgress) => void;
-  adviInit?: AdviInit;
-  workerTarget?: WorkerTargetSpec;
-}
-
-/** The option names `sample` accepts; typed so that the list and `SampleOptions` cannot drift apart. */
-const SAMPLE_OPTION_NAMES: Record<keyof SampleOptions, true> = {
-  sampler: true, chains: true, draws: true, tune: true, seed: true, init: true, initRadius: true, parallel: true, progress: true, checkpoint: true, targetAccept: true,
-  keepWarmup: true, adaptMassMatrix: true, dense: true, stepSize: true, inverseMassMatrix: true, windows: true, signal: true, control: true, onProgress: true, adviInit: true, workerTarget: true,
-};
-
-/** The options every chain shares, checked and with their defaults filled in. */
-interface RunSettings {
-  sampler: AnySampler;
-  /** How workers rebuild the sampler; only with `parallel: true`. */
-  workerSpec?: SamplerSpec;
-  chains: number;
-  draws: number;
-  tune: number;
-  seed: number;
-  targetAccept: number;
-  initRadius: number;
-  inverseMassMatrix?: Float64Array;
-}
-
-/** Draws from the posterior of `target`; see docs/samplers.md for every option. */
-export async function sample(target: PosteriorTarget, options: SampleOptions = {}): Promise<Trace> {
-  checkTarget(target);
-  for (const k of Object.keys(options)) if (!Object.hasOwn(SAMPLE_OPTION_NAMES, k)) throw new Error(`sample: unknown option '${k}'`);
-  const settings = resolveSettings(target.dim, options);
-  checkHooks(options);
+/**
+ * Draws from the posterior of `target`; see docs/samplers.md for every option. `given` may be
+ * omitted, undefined or null (no options); sample_options.ts checks it.
+ */
+export async function sample(target: PosteriorTarget, given: SampleOptions | null = {}): Promise<Trace> {
+  const { options, settings } = checkOptions(target, given);
   const { points, inverseMassMatrix } = await startingPoints(target, options, settings);
   const tasks = chainTasks(points, { ...settings, inverseMassMatrix }, options);
+  const runId = options.checkpoint ? startCheckpoints(options.checkpoint.dir, target, settings, options) : undefined;
   const started = performance.now();
   const outcome = await runChains(target, tasks, settings, options);
   return assembleTrace(target, outcome, {
+    ...(runId ? { runId } : {}),
     sampler: settings.sampler.name,
     samplerOptions: settings.sampler.spec?.options,
     seed: settings.seed,
@@ -114,73 +50,6 @@ export async function sample(target: PosteriorTarget, options: SampleOptions = {
     parallel: options.parallel ?? false,
     secondsTotal: (performance.now() - started) / 1000,
   });
-}
-
-function checkTarget(target: PosteriorTarget): void {
-  if (!target || typeof target.logDensityAndGrad !== 'function' || !Number.isInteger(target.dim) || target.dim < 1) {
-    throw new Error('sample: target must have an integer dim >= 1 and logDensityAndGrad(x, gradOut)');
-  }
-}
-
-function checkInteger(name: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new Error(`sample: ${name} must be an integer >= ${min}, got ${String(value)}`);
-  }
-  return value;
-}
-
-function resolveSettings(dim: number, options: SampleOptions): RunSettings {
-  const sampler = resolveSampler(options.sampler);
-  const chains = checkInteger('chains', options.chains ?? 4, 1);
-  const draws = checkInteger('draws', options.draws ?? 1000, 1);
-  const tune = checkInteger('tune', options.tune ?? 1000, 0);
-  const seed = options.seed ?? randomSeed();
-  if (!Number.isInteger(seed)) throw new Error(`sample: seed must be an integer, got ${seed}`);
-  const targetAccept = options.targetAccept ?? 0.8; // 0.8 as in Stan
-  if (typeof targetAccept !== 'number' || !(targetAccept > 0 && targetAccept < 1)) throw new Error(`sample: targetAccept must be in (0, 1), got ${targetAccept}`);
-  const initRadius = options.initRadius ?? 2; // 2 as in Stan
-  if (!(initRadius >= 0) || !Number.isFinite(initRadius)) throw new Error(`sample: initRadius must be a finite number >= 0, got ${initRadius}`);
-  if (options.stepSize !== undefined && !(options.stepSize > 0 && Number.isFinite(options.stepSize))) throw new Error(`sample: stepSize must be positive and finite, got ${options.stepSize}`);
-  const inverseMassMatrix = options.inverseMassMatrix === undefined ? undefined : checkInverseMassMatrix(options.inverseMassMatrix, dim, options.dense ?? false);
-  // Checked before any work, so that a run that cannot go to workers fails at once.
-  let workerSpec: SamplerSpec | undefined;
-  if (options.parallel) {
-    if (!options.workerTarget) throw new Error('sample: parallel: true needs options.workerTarget { module, exportName, args } so each worker can rebuild the target');
-    workerSpec = workerSpecOf(sampler);
-  }
-  return { sampler, workerSpec, chains, draws, tune, seed, targetAccept, initRadius, inverseMassMatrix };
-}
-
-function resolveSampler(s: SampleOptions['sampler']): AnySampler {
-  if (s === undefined) return samplerFactory('nuts')();
-  if (typeof s === 'string') {
-    try {
-      return samplerFactory(s)();
-    } catch (e) {
-      throw new Error(`sample: ${(e as Error).message}, or pass a Sampler object`);
-    }
-  }
-  const ok = s && typeof s === 'object' && typeof s.name === 'string' && typeof s.init === 'function' && typeof s.step === 'function' && typeof s.defaultParams === 'function';
-  if (!ok) throw new Error(`sample: options.sampler must be a Sampler { name, init, step, defaultParams } or a registered sampler's name, got ${String(s)}`);
-  return s;
-}
-
-function checkInverseMassMatrix(given: Float64Array | readonly number[], dim: number, dense: boolean): Float64Array {
-  const m = Float64Array.from(given as ArrayLike<number>);
-  if (m.length !== dim && m.length !== dim * dim) {
-    throw new Error(`sample: inverseMassMatrix has length ${m.length}; expected ${dim} (diagonal) or ${dim * dim} (dense)`);
-  }
-  if (dense && m.length !== dim * dim) throw new Error(`sample: dense: true needs a dense inverseMassMatrix of length ${dim * dim}, got ${m.length}`);
-  return m;
-}
-
-/** The callbacks and handles that are passed through to the chains. */
-function checkHooks(options: SampleOptions): void {
-  if (options.checkpoint !== undefined && typeof options.checkpoint?.dir !== 'string') throw new Error('sample: checkpoint must be { dir: string }');
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new Error('sample: signal must be an AbortSignal');
-  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new Error(`sample: onProgress must be a function, got ${String(options.onProgress)}`);
-  const control = options.control;
-  if (control !== undefined && (typeof control?.subscribe !== 'function' || typeof control.paused !== 'boolean')) throw new Error('sample: control must be a RunControl');
 }
 
 function toPoint(p: InitPoint, dim: number, what: string): Float64Array {
@@ -225,6 +94,31 @@ async function adviStart(target: PosteriorTarget, options: SampleOptions, settin
   }
   const points = Array.from({ length: chains }, (_, c) => drawAround(target, position, fit.inverseMassMatrix, Rng.fromSeed(seed).stream(chains + c)));
   return { points, inverseMassMatrix: inverseMassMatrix ?? (options.dense ? diagToDense(fit.inverseMassMatrix) : fit.inverseMassMatrix) };
+}
+
+/** Clears the folder of earlier runs' files and writes this run's manifest; returns the run id. */
+function startCheckpoints(dir: string, target: PosteriorTarget, settings: RunSettings, options: SampleOptions): string {
+  const runId = newRunId();
+  const samplerOptions = settings.sampler.spec?.options;
+  startCheckpointRun(dir, {
+    format: 'hbnn-checkpoint',
+    version: 1,
+    runId,
+    created: new Date().toISOString(),
+    chains: Array.from({ length: settings.chains }, (_, c) => c),
+    seed: settings.seed,
+    settings: {
+      sampler: settings.sampler.name,
+      ...(samplerOptions ? { samplerOptions } : {}),
+      draws: settings.draws,
+      tune: settings.tune,
+      keepWarmup: options.keepWarmup ?? false,
+      targetAccept: settings.targetAccept,
+      dim: target.dim,
+      parallel: options.parallel ?? false,
+    },
+  });
+  return runId;
 }
 
 /** Everything one chain needs, in structured-cloneable form (it crosses to worker threads). */
@@ -275,7 +169,9 @@ function assembleTrace(target: PosteriorTarget, outcome: RunOutcome, meta: Trace
   const results = outcome.results;
   if (results.length === 0) {
     if (failed.length > 0) {
-      const err = new Error(`sample: every chain failed; chain ${failed[0].chain}: ${failed[0].error}`) as Error & { failedChains?: unknown };
+      const f = failed[0];
+      const more = failed.length > 1 ? `; ${failed.length - 1} more in error.failedChains` : '';
+      const err = new Error(`sample: every chain failed; chain ${f.chain}: ${f.error} (in ${f.phase}, iteration ${f.iteration})${more}`) as Error & { failedChains?: FailedChain[] };
       err.failedChains = failed;
       throw err;
     }
@@ -286,6 +182,7 @@ function assembleTrace(target: PosteriorTarget, outcome: RunOutcome, meta: Trace
       throw new Error(`sample: chain ${r.chain} returned ${r.draws.values.length / Math.max(1, r.numDraws)} values per draw, but the target has ${width}; does workerTarget rebuild the same target?`);
     }
   }
+  const warnings = results.flatMap((r) => r.warnings);
   // Chains interrupted at different points are cut to the shortest so draws line up.
   const cut = cutToShortest(results.map((r) => ({ id: r.chain, draws: r.draws, numDraws: r.numDraws })), width);
   if (cut.chains.length === 0) throw new Error(`sample: ${interrupted ? 'interrupted' : 'stopped'} during warmup, before any post-warmup draw`);
@@ -301,6 +198,7 @@ function assembleTrace(target: PosteriorTarget, outcome: RunOutcome, meta: Trace
       interrupted,
       ...(interrupted ? { drawsKept: cut.drawsKept, chainsWithoutDraws: cut.chainsWithoutDraws } : {}),
       failedChains: failed,
+      ...(warnings.length > 0 ? { warnings } : {}),
       perChain: outcome.results.map((r) => ({
         chain: r.chain,
         numDraws: r.numDraws,

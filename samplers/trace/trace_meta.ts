@@ -18,6 +18,18 @@ export interface ChainCost {
   secondsTotal: number;
 }
 
+/** The part of a chain's run where it failed: its initialisation, warmup or post-warmup sampling. */
+export type ChainPhase = 'init' | 'warmup' | 'sampling';
+
+/** A chain that failed and is left out of the trace (`meta.failedChains`). */
+export interface FailedChain {
+  chain: number;
+  phase: ChainPhase;
+  /** The 0-based iteration (warmup counted) it failed in; 0 for a failure in initialisation. */
+  iteration: number;
+  error: string;
+}
+
 export interface TraceMeta {
   /** The sampler that ran: 'nuts', 'hmc', 'mala', 'advi' or a user sampler's name. */
   sampler?: string;
@@ -52,13 +64,17 @@ export interface TraceMeta {
   /** Draws per chain kept after cutting chains to the shortest. */
   drawsKept?: number;
   chainsWithoutDraws?: number[];
-  failedChains?: { chain: number; error: string }[];
+  failedChains?: FailedChain[];
+  /** Things the run or the reader noted that are not failures (a checkpoint that stopped, a torn line dropped); in `samplerWarnings`. */
+  warnings?: string[];
   perChain?: ChainCost[];
 
   /** Where a read trace came from. */
   source?: 'cmdstan_csv' | 'checkpoint';
   files?: string[];
   dir?: string;
+  /** The id of a checkpointed run (its manifest, run.json). */
+  runId?: string;
   /** Draws per chain of a checkpoint read back (the shortest chain's). */
   truncatedTo?: number;
   thinnedBy?: number;

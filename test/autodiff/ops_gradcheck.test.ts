@@ -114,6 +114,22 @@ test('stable ops stay finite, with finite gradients, at ±1000', (t) => {
   t.end();
 });
 
+test('bernoulliLogitSum refuses labels other than 0/1 and shapes that differ, even of equal size (issue 16)', (t) => {
+  const errorOf = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'accepted';
+  };
+  t.equal(errorOf(() => T.bernoulliLogitSum(tensor([0, 2, 1]), tensor([0.1, 0.2, 0.3]))), 'bernoulliLogitSum: label 1 is 2; labels must be 0 or 1');
+  t.equal(errorOf(() => T.bernoulliLogitSum(tensor([0, 0.5]), tensor([0.1, 0.2]))), 'bernoulliLogitSum: label 1 is 0.5; labels must be 0 or 1');
+  t.equal(errorOf(() => T.bernoulliLogitSum(tensor([1, 0, 1, 0], [4, 1]), tensor([1, 2, 3, 4], [1, 4]))), 'bernoulliLogitSum: labels of shape [4,1] do not match logits of shape [1,4]');
+  t.equal(errorOf(() => T.bernoulliLogitSum(tensor([1, 0, 1, 0], [2, 2]), tensor([1, 2, 3, 4], [4]))), 'bernoulliLogitSum: labels of shape [2,2] do not match logits of shape [4]');
+  t.end();
+});
+
 test('gradcheck reports NaN rather than passing, and catches a wrong gradient', (t) => {
   const r = gradcheck((a) => T.sum(T.log(a)), [tensor([-1, 2])]);
   t.notOk(r.ok, 'log of a negative number fails the check');

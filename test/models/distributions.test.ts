@@ -98,6 +98,8 @@ test('normal, halfNormal, halfCauchy, studentT, poissonLog, bernoulliLogit: clos
   t.ok(close(dist.bernoulliLogit(Float64Array.from(labels), Float64Array.from(logits)).item(), want, 1e-10), 'bernoulliLogit');
   want = labels.reduce((acc, y) => acc + (y === 1 ? Math.log(1 / (1 + Math.exp(-0.4))) : Math.log(1 - 1 / (1 + Math.exp(-0.4)))), 0);
   t.ok(close(dist.bernoulliLogit(Float64Array.from(labels), 0.4).item(), want), 'bernoulliLogit, scalar logit broadcast');
+  want = dist.bernoulliLogit(Float64Array.from(labels), Float64Array.from(logits)).item();
+  t.equal(dist.bernoulliLogit(Float64Array.from(labels), tensor(logits, [1, 4])).item(), want, 'bernoulliLogit, y [4] against logits [1, 4]: the same pairs');
   t.end();
 });
 

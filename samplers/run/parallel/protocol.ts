@@ -6,6 +6,7 @@ import type { SamplerSpec } from '../../types.js';
 import type { ChainResult, ChainTask } from '../chain_runner.js';
 import type { ChainProgress } from '../progress_events.js';
 import type { AdviInitOptions } from '../../vi/advi_initializer.js';
+import type { ChainPhase } from '../../trace/trace_meta.js';
 
 /**
  * How a worker rebuilds the target: `(await import(module))[exportName](args, { chain, task })`,
@@ -28,9 +29,10 @@ export interface WorkerData {
 
 /** Messages from a worker to the host. */
 export type WorkerMessage =
+  | { type: 'started'; chain: number }
   | { type: 'progress'; progress: ChainProgress }
   | { type: 'done'; result: ChainResult; width: number }
-  | { type: 'error'; chain: number; error: string }
+  | { type: 'error'; chain: number; phase: ChainPhase; iteration: number; error: string }
   | { type: 'advi-done'; position: Float64Array; inverseMassMatrix: Float64Array }
   | { type: 'advi-error'; error: string };
 

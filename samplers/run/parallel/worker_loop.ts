@@ -93,6 +93,7 @@ async function runChain(state: WorkerState, { task, workerTarget, samplerSpec }:
   try {
     const target = await buildTarget(state, workerTarget, { chain: task.chain, task: 'chain' });
     runner = new ChainRunner(task, target, await buildSampler(state, samplerSpec));
+    state.endpoint.post({ type: 'started', chain: task.chain }); // initialised: a later failure is in warmup or sampling
     let last = performance.now();
     while (!runner.done && !state.aborted) {
       runner.advance();
@@ -109,6 +110,8 @@ async function runChain(state: WorkerState, { task, workerTarget, samplerSpec }:
   } catch (e) {
     // Hand over the draws made since the last report before saying the chain failed.
     if (runner) postProgress(state, runner.takeProgress());
-    state.endpoint.post({ type: 'error', chain: task.chain, error: e instanceof Error ? e.message : String(e) });
+    runner?.abandon();
+    const where = runner ? { phase: runner.phase, iteration: runner.iteration } : { phase: 'init' as const, iteration: 0 };
+    state.endpoint.post({ type: 'error', chain: task.chain, ...where, error: e instanceof Error ? e.message : String(e) });
   }
 }

@@ -231,3 +231,28 @@ test('BNN input errors', (t) => {
   t.throws(() => informativeBnn({ X: [[0, 1]], y: [0] }, prior, { hidden: [4, 5] }), /prior\[0\]\.mean must be a Float64Array of 2×4 = 8 values, got length 10/);
   t.end();
 });
+
+test('informativeBnn: a NaN mean, a non-finite or non-symmetric covariance is refused (issue 16)', (t) => {
+  const errorOf = (prior: LayerPrior[]) => {
+    try {
+      informativeBnn({ X: [[0, 1]], y: [0] }, prior);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'accepted';
+  };
+  const prior = randomPrior();
+  const nanMean = prior.map((p) => ({ ...p, mean: Float64Array.from(p.mean) }));
+  nanMean[1].mean[3] = NaN;
+  t.equal(errorOf(nanMean), 'informativeBnn: prior[1].mean[3] is NaN; the mean must be finite');
+  const skew = prior.map((p) => ({ ...p, cov: Float64Array.from(p.cov) }));
+  skew[0].cov[1 * 10 + 0] += 0.25; // cov[1,0] ≠ cov[0,1]; still positive definite
+  t.equal(errorOf(skew), `informativeBnn: prior[0].cov is not symmetric: cov[1,0] = ${skew[0].cov[10]} but cov[0,1] = ${skew[0].cov[1]}`);
+  const infCov = prior.map((p) => ({ ...p, cov: Float64Array.from(p.cov) }));
+  infCov[2].cov[0] = Infinity;
+  t.equal(errorOf(infCov), 'informativeBnn: prior[2].cov[0,0] is Infinity; the covariance must be finite');
+  const rounded = prior.map((p) => ({ ...p, cov: Float64Array.from(p.cov) }));
+  rounded[0].cov[10] *= 1 + 1e-15; // asymmetric only by rounding, as a covariance from a BLAS product may be
+  t.equal(errorOf(rounded), 'accepted', 'asymmetry at the rounding level is accepted');
+  t.end();
+});

@@ -96,5 +96,12 @@ test('groupPrior: errors', (t) => {
   const noSd = new Trace({ params: [{ name: 'mu0', shape: [2] }], chains: [{ values: new Float64Array(4), stats: { lp: new Float64Array(2) } }] });
   t.throws(() => groupPrior(noSd), /the trace has mu0 but no sd0/);
   t.throws(() => groupPrior(syntheticTrace(1), { realizationsPerDraw: 0 }), /realizationsPerDraw must be a positive integer, got 0/);
+  // A NaN draw would give a NaN mean and covariance (issue 16): refused, naming the parameter.
+  const nan = syntheticTrace(1);
+  nan.chainDraws[1].values[1] = NaN; // draw 0 of chain 1, mu0[1]: value 200·6 + 1 of mu0
+  t.throws(() => groupPrior(nan), /^Error: groupPrior: value 1201 of mu0 in the trace is NaN; its draws must be finite$/);
+  const negative = syntheticTrace(1);
+  negative.chainDraws[0].values[6 + 3 + 1] = -0.5; // draw 0 of chain 0, sd1
+  t.throws(() => groupPrior(negative), /^Error: groupPrior: value 0 of sd1 in the trace is -0.5; its draws must be finite and >= 0$/);
   t.end();
 });
