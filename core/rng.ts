@@ -32,11 +32,14 @@ export class Rng {
 
   /** A generator from an integer seed (any finite number; fractional parts are rejected). */
   static fromSeed(seed: number): Rng {
-    if (!Number.isInteger(seed)) throw new Error(`Rng.fromSeed: seed must be an integer, got ${seed}`);
-    // Mix both halves of seeds beyond 32 bits so 2^32 + 1 and 1 differ.
+    if (!Number.isSafeInteger(seed)) throw new Error(`Rng.fromSeed: seed must be an integer of at most 2^53 in magnitude, got ${seed}`);
+    // The high 32 bits get a SplitMix stream of their own, XORed into every state word: folding
+    // them into the low word's seed made 2^32 and 668265261 the same generator. Seeds below 2^32
+    // keep their streams (high = 0 adds nothing).
     const hi = Math.floor(seed / 2 ** 32) >>> 0;
-    const next = splitMix32((seed >>> 0) ^ Math.imul(hi, 0x27d4eb2d));
-    const s = new Uint32Array([next(), next(), next(), next()]);
+    const next = splitMix32(seed >>> 0);
+    const high = hi === 0 ? () => 0 : splitMix32(Math.imul(hi, 0x27d4eb2d) ^ 0x5bd1e995);
+    const s = new Uint32Array([next() ^ high(), next() ^ high(), next() ^ high(), next() ^ high()]);
     if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1;
     return new Rng(s);
   }

@@ -14,6 +14,12 @@ test('rng: a seed reproduces the same stream bit for bit', (t) => {
   const s = Rng.fromState(r.state());
   t.equal(s.uniform(), r.clone().uniform(), 'fromState continues the stream');
   t.throws(() => Rng.fromSeed(1.5), /seed must be an integer/, 'fractional seed rejected');
+  t.throws(() => Rng.fromSeed(2 ** 60), /seed must be an integer of at most 2\^53 in magnitude, got 1152921504606847000/, 'a seed past 2^53 (no longer exact) rejected');
+  // 2^32 once folded into the low word's seed as 668265261 (= 1 · 0x27d4eb2d) and gave its draws.
+  const firstDraws = (seed: number) => Array.from({ length: 4 }, ((r) => () => r.nextUint32())(Rng.fromSeed(seed)));
+  t.notDeepEqual(firstDraws(2 ** 32), firstDraws(668265261), 'seed 2^32 is not seed 668265261');
+  t.notDeepEqual(firstDraws(2 ** 33 + 5), firstDraws(5 ^ Math.imul(2, 0x27d4eb2d)), 'nor 2^33 + 5 its old twin');
+  t.deepEqual(firstDraws(Number.MAX_SAFE_INTEGER), firstDraws(Number.MAX_SAFE_INTEGER), 'the largest exact seed is reproducible');
   t.end();
 });
 
