@@ -35,9 +35,9 @@ export interface DifferentiableDensity {
   logDensityAndGrad(x: Float64Array, gradOut: Float64Array): number;
 }
 
-/** The default point of a model check: deterministic values in (−1, 1), away from symmetric points like 0. */
+/** The default point of a model check: deterministic values spread over (−0.9, 0.9) (golden-ratio steps), away from symmetric points like 0. */
 function defaultPoint(dim: number): Float64Array {
-  return Float64Array.from({ length: dim }, (_, i) => 0.9 * Math.sin(1.7 * i + 0.3));
+  return Float64Array.from({ length: dim }, (_, i) => 0.9 * ((((i + 0.5) * 0.6180339887498949) % 1) * 2 - 1));
 }
 
 /** Check `f`'s gradient at `inputs`, or a model's gradient at `x` (default: a fixed point in (−1, 1)^dim). */
