@@ -29,8 +29,8 @@ function broadcastPair(op: string, x: TensorLike, y: TensorLike): Broadcast {
   return { a, b, shape, ia, ib, n: shapeSize(shape) };
 }
 
-/** Plan attributes of a binary op: the broadcast (its maps are cached and never mutated). */
-type BinaryAttrs = Broadcast;
+/** Plan attributes of a binary op: the output's size and the inputs' index maps (cached, never mutated). */
+type BinaryAttrs = Pick<Broadcast, 'n' | 'ia' | 'ib'>;
 
 /*
  * The kernels' backward loops write input i's gradient straight where the input has the
@@ -122,20 +122,18 @@ const powKernel: PlanKernel<BinaryAttrs> = {
 };
 
 export function add(x: TensorLike, y: TensorLike): Tensor {
-  const bc = broadcastPair('add', x, y);
-  const { a, b, shape, ia, ib, n } = bc;
+  const { a, b, shape, ia, ib, n } = broadcastPair('add', x, y);
   const ad = a.buffer, bd = b.buffer, out = new Float64Array(n);
   if (ia === null && ib === null) for (let i = 0; i < n; i++) out[i] = ad[i] + bd[i];
   else for (let i = 0; i < n; i++) out[i] = ad[ia ? ia[i] : i] + bd[ib ? ib[i] : i];
   return record(new Tensor(out, shape), [a, b], (g) => {
     accumulate(a, g, shape, 'add');
     accumulate(b, g, shape, 'add');
-  }, 'add', planned(addKernel, bc));
+  }, 'add', planned(addKernel, { n, ia, ib }));
 }
 
 export function sub(x: TensorLike, y: TensorLike): Tensor {
-  const bc = broadcastPair('sub', x, y);
-  const { a, b, shape, ia, ib, n } = bc;
+  const { a, b, shape, ia, ib, n } = broadcastPair('sub', x, y);
   const ad = a.buffer, bd = b.buffer, out = new Float64Array(n);
   if (ia === null && ib === null) for (let i = 0; i < n; i++) out[i] = ad[i] - bd[i];
   else for (let i = 0; i < n; i++) out[i] = ad[ia ? ia[i] : i] - bd[ib ? ib[i] : i];
@@ -146,12 +144,11 @@ export function sub(x: TensorLike, y: TensorLike): Tensor {
       for (let i = 0; i < n; i++) gb[i] = -g[i];
       accumulate(b, gb, shape, 'sub', true);
     }
-  }, 'sub', planned(subKernel, bc));
+  }, 'sub', planned(subKernel, { n, ia, ib }));
 }
 
 export function mul(x: TensorLike, y: TensorLike): Tensor {
-  const bc = broadcastPair('mul', x, y);
-  const { a, b, shape, ia, ib, n } = bc;
+  const { a, b, shape, ia, ib, n } = broadcastPair('mul', x, y);
   const ad = a.buffer, bd = b.buffer, out = new Float64Array(n);
   if (ia === null && ib === null) for (let i = 0; i < n; i++) out[i] = ad[i] * bd[i];
   else for (let i = 0; i < n; i++) out[i] = ad[ia ? ia[i] : i] * bd[ib ? ib[i] : i];
@@ -166,12 +163,11 @@ export function mul(x: TensorLike, y: TensorLike): Tensor {
       for (let i = 0; i < n; i++) gb[i] = g[i] * ad[ia ? ia[i] : i];
       accumulate(b, gb, shape, 'mul', true);
     }
-  }, 'mul', planned(mulKernel, bc));
+  }, 'mul', planned(mulKernel, { n, ia, ib }));
 }
 
 export function div(x: TensorLike, y: TensorLike): Tensor {
-  const bc = broadcastPair('div', x, y);
-  const { a, b, shape, ia, ib, n } = bc;
+  const { a, b, shape, ia, ib, n } = broadcastPair('div', x, y);
   const ad = a.buffer, bd = b.buffer, out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = ad[ia ? ia[i] : i] / bd[ib ? ib[i] : i];
   return record(new Tensor(out, shape), [a, b], (g) => {
@@ -186,13 +182,12 @@ export function div(x: TensorLike, y: TensorLike): Tensor {
       for (let i = 0; i < n; i++) gb[i] = (-g[i] * out[i]) / bd[ib ? ib[i] : i];
       accumulate(b, gb, shape, 'div', true);
     }
-  }, 'div', planned(divKernel, bc));
+  }, 'div', planned(divKernel, { n, ia, ib }));
 }
 
 /** x ** y. The gradient in y, x^y·log x, is taken as 0 where x^y is 0 (x = 0, y > 0). */
 export function pow(x: TensorLike, y: TensorLike): Tensor {
-  const bc = broadcastPair('pow', x, y);
-  const { a, b, shape, ia, ib, n } = bc;
+  const { a, b, shape, ia, ib, n } = broadcastPair('pow', x, y);
   const ad = a.buffer, bd = b.buffer, out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = libm.pow(ad[ia ? ia[i] : i], bd[ib ? ib[i] : i]);
   return record(new Tensor(out, shape), [a, b], (g) => {
@@ -209,5 +204,5 @@ export function pow(x: TensorLike, y: TensorLike): Tensor {
       for (let i = 0; i < n; i++) gb[i] = out[i] === 0 ? 0 : g[i] * out[i] * libm.log(ad[ia ? ia[i] : i]);
       accumulate(b, gb, shape, 'pow', true);
     }
-  }, 'pow', planned(powKernel, bc));
+  }, 'pow', planned(powKernel, { n, ia, ib }));
 }
