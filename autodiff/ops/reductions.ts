@@ -27,6 +27,13 @@ function axisView(x: Tensor, axis: number | undefined, keepDims: boolean, op: st
 
 /** out[o, i] = Σ_k x[o, k, i], into a zeroed `out`. */
 function sumInto(xd: Float64Array, out: Float64Array, { outer, n, inner }: AxisView): void {
+  if (outer === 1 && inner === 1) {
+    // The sum of everything: the same additions in the same order, in a register.
+    let s = out[0];
+    for (let k = 0; k < n; k++) s += xd[k];
+    out[0] = s;
+    return;
+  }
   for (let o = 0; o < outer; o++)
     for (let k = 0; k < n; k++) {
       const base = (o * n + k) * inner;
@@ -45,7 +52,8 @@ function sumBackwardInto(g: Float64Array, gx: Float64Array, { outer, n, inner }:
 
 const sumKernel: PlanKernel<AxisView> = {
   forward(v, ins, out) {
-    out.fill(0);
+    if (v.outer * v.inner === 1) out[0] = 0;
+    else out.fill(0);
     sumInto(ins[0], out, v);
   },
   backward(v, _i, _ins, _out, gradOut, gradIn) {
