@@ -141,6 +141,11 @@ test('compiled models: a shape change between calls is refused in checking mode,
   t.deepEqual([...g], [2, 4, 0, 0]);
   width = 3;
   t.throws(() => m.logDensityAndGrad(Float64Array.of(1, 2, 3, 4), g), /op #0 is 'slice' with output shape \[3\] now, 'slice' with \[2\] when recorded/);
+  let temperature = 1;
+  const tempered = defineModel({ params: { a: [2] }, compile: 'check', logp: (p) => T.mul(dist.normal(p.a, 0, 1), temperature) });
+  tempered.logDensityAndGrad(Float64Array.of(1, 2), g.subarray(0, 2));
+  temperature = 0.5;
+  t.throws(() => tempered.logDensityAndGrad(Float64Array.of(1, 2), g.subarray(0, 2)), /forward of op #\d+ 'mul'/, 'a JS number that changes between calls is caught, naming the op');
   t.end();
 });
 
