@@ -6,8 +6,9 @@
 
 // autodiff: tensors, the ops T, gradients, and the API for writing an op (docs/ops.md)
 export {
-  Tensor, tensor, zeros, asTensor, T, valueAndGrad, grad, gradcheck, record, accumulate, tracks,
+  Tensor, tensor, zeros, asTensor, T, valueAndGrad, grad, gradcheck, record, accumulate, tracks, branchOn,
   type TensorLike, type MatmulOptions, type DiffArg, type ValueAndGrad, type GradcheckOptions, type GradcheckResult, type OpBackward,
+  type CompileOption, type CompileStatus,
 } from './autodiff/index.js';
 
 // models

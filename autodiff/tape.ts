@@ -9,6 +9,7 @@
  */
 import { shapeToString, shapesEqual, sumToShape } from '../core/shape.js';
 import { Tensor } from './tensor.js';
+import type { Planned } from './compile/kernel.js';
 
 /**
  * An op's backward: receives the gradient of the op's output (in the output's shape) and either
@@ -44,12 +45,21 @@ function within<R>(frame: Frame, fn: () => R): R {
   }
 }
 
+/** Sees every op a tape records, with the op's plan kernel when it has one (the compiler's recorder). */
+export interface TapeObserver {
+  onRecord(op: string, out: Tensor, inputs: readonly Tensor[], plan: Planned | undefined): void;
+  /** A branch on a tracked tensor's values, taken through `branchOn` (autodiff/compile/guard.ts). */
+  onGuard(t: Tensor, test: (values: Float64Array) => boolean, result: boolean): void;
+}
+
 let tapeCounter = 0;
 
 export class Tape {
   readonly id = ++tapeCounter;
   private readonly records: TapeRecord[] = [];
   private backwardDone = false;
+  /** Told of every record, when a compiled model records its plan on this tape. */
+  observer: TapeObserver | null = null;
 
   /** A fresh leaf tensor that gradients flow into. */
   leaf(data: Float64Array, shape: readonly number[]): Tensor {
@@ -73,13 +83,14 @@ export class Tape {
    * Append `out` as the result of `op` on `inputs` when any input is tracked by this tape; marks
    * `out` as tracked. Does nothing (and marks nothing) when no input is tracked.
    */
-  record(out: Tensor, inputs: readonly Tensor[], backward: OpBackward, op = 'op'): Tensor {
+  record(out: Tensor, inputs: readonly Tensor[], backward: OpBackward, op = 'op', plan?: Planned): Tensor {
     let any = false;
     for (const x of inputs) if (x.requiresGrad && x.tapeId === this.id) any = true;
     if (!any) return out;
     out.requiresGrad = true;
     out.tapeId = this.id;
     this.records.push({ out, inputs, backward, op });
+    if (this.observer !== null) this.observer.onRecord(op, out, inputs, plan);
     return out;
   }
 
@@ -143,11 +154,13 @@ export function tracks(t: Tensor): boolean {
 /**
  * Record an op's output on the recording tape. `backward` receives the output's gradient and
  * either calls `accumulate` for each input it differentiates or returns their gradients (see
- * `OpBackward`). `op` names the op in error messages. Outside a recording tape, returns `out` as is.
+ * `OpBackward`). `op` names the op in error messages. `plan` (the op's plan kernel, see
+ * autodiff/compile/kernel.ts) lets a compiled model replay the op; without it a model that
+ * calls the op runs on the eager tape. Outside a recording tape, returns `out` as is.
  */
-export function record(out: Tensor, inputs: readonly Tensor[], backward: OpBackward, op?: string): Tensor {
+export function record(out: Tensor, inputs: readonly Tensor[], backward: OpBackward, op?: string, plan?: Planned): Tensor {
   const tape = currentTape();
-  return tape === null ? out : tape.record(out, inputs, backward, op);
+  return tape === null ? out : tape.record(out, inputs, backward, op, plan);
 }
 
 /**

@@ -8,8 +8,26 @@ import { checkShape, shapeSize, shapeToString, stridesOf } from '../core/shape.j
 
 let nextId = 0;
 
+/**
+ * Called when code outside the ops reads a tracked tensor's values (`data`, `item`, `toArray`,
+ * `nd`) while a compiled model records its plan: such a read may steer control flow, so the plan
+ * could not be replayed safely (see autodiff/compile/recorder.ts). Null when nothing records.
+ */
+let valueReadWatcher: ((t: Tensor, accessor: string) => void) | null = null;
+
+/** Install (or clear, with null) the watcher of value reads; returns the previous one. */
+export function watchValueReads(watcher: ((t: Tensor, accessor: string) => void) | null): ((t: Tensor, accessor: string) => void) | null {
+  const previous = valueReadWatcher;
+  valueReadWatcher = watcher;
+  return previous;
+}
+
 export class Tensor {
-  readonly data: Float64Array;
+  /**
+   * The values, row-major, for op implementations: an op reads its inputs here, since its plan
+   * kernel reads them again on replay. Everyone else reads `data`, which a compiled model watches.
+   */
+  readonly buffer: Float64Array;
   readonly shape: readonly number[];
   /** Set while a tape that tracks this tensor is active; the gradient flows only into such tensors. */
   requiresGrad = false;
@@ -23,12 +41,22 @@ export class Tensor {
     if (data.length !== shapeSize(shape)) {
       throw new Error(`Tensor: ${data.length} values do not fill shape ${shapeToString(shape)}`);
     }
-    this.data = data;
+    this.buffer = data;
     this.shape = shape;
   }
 
+  /** The values, row-major. Reading a tracked tensor's values while a plan records marks the model not compilable. */
+  get data(): Float64Array {
+    return this.valuesFor('data');
+  }
+
+  private valuesFor(accessor: string): Float64Array {
+    if (valueReadWatcher !== null && this.requiresGrad) valueReadWatcher(this, accessor);
+    return this.buffer;
+  }
+
   get size(): number {
-    return this.data.length;
+    return this.buffer.length;
   }
 
   get rank(): number {
@@ -37,23 +65,25 @@ export class Tensor {
 
   /** An ndarray view sharing this tensor's memory. */
   get nd(): NdArray<Float64Array> {
-    return ndarray(this.data, [...this.shape], stridesOf(this.shape));
+    return ndarray(this.valuesFor('nd'), [...this.shape], stridesOf(this.shape));
   }
 
   /** The value of a one-element tensor. */
   item(): number {
-    if (this.data.length !== 1) throw new Error(`Tensor.item: tensor of shape ${shapeToString(this.shape)} has ${this.data.length} elements, expected 1`);
-    return this.data[0];
+    const d = this.valuesFor('item()');
+    if (d.length !== 1) throw new Error(`Tensor.item: tensor of shape ${shapeToString(this.shape)} has ${d.length} elements, expected 1`);
+    return d[0];
   }
 
   /** Nested arrays, for printing and JSON. */
   toArray(): number | unknown[] {
-    if (this.shape.length === 0) return this.data[0];
+    const d = this.valuesFor('toArray()');
+    if (this.shape.length === 0) return d[0];
     const build = (dim: number, offset: number): unknown[] => {
       const n = this.shape[dim];
       const stride = shapeSize(this.shape.slice(dim + 1));
       const out: unknown[] = [];
-      for (let i = 0; i < n; i++) out.push(dim === this.shape.length - 1 ? this.data[offset + i] : build(dim + 1, offset + i * stride));
+      for (let i = 0; i < n; i++) out.push(dim === this.shape.length - 1 ? d[offset + i] : build(dim + 1, offset + i * stride));
       return out;
     };
     return build(0, 0);

@@ -35,6 +35,7 @@ export const BENCHMARKS: BenchmarkEntry[] = [
     description: 'µs per log density + gradient of the hierarchical BNN: hbnn vs a hand-fused limit vs TensorFlow.js (CPU, wasm)',
     run: async (o) => (await import('./autodiff.bench.js')).benchAutodiff({ quick: o.quick }),
   },
+  { name: 'compiled', description: 'µs per log density + gradient, eager tape vs compiled plan: flat BNN, hierarchical BNN, eight schools', run: async (o) => (await import('./compiled.bench.js')).benchCompiled({ quick: o.quick }) },
   {
     name: 'batched-matmul',
     description: 'batched matmul per call at the BNN and prediction shapes, and end-to-end prediction: gpu.js modes vs Float64 JS',

@@ -1,13 +1,16 @@
 /**
  * defineModel: named, shaped, possibly constrained parameters <-> one flat unconstrained vector.
  * `logDensityAndGrad` is the hot path of every sampler: it views the vector as named leaf
- * tensors (subarray views, no copies) on a fresh tape, maps each onto its support, adds the
- * log-Jacobians, runs the user's `logp`, and writes the gradient into the caller's buffer.
+ * tensors (subarray views, no copies) on a tape, maps each onto its support, adds the
+ * log-Jacobians, runs the user's `logp`, and writes the gradient into the caller's buffer. The
+ * first call records that tape; later calls replay its compiled plan (autodiff/compile/), which
+ * allocates nothing, unless the model cannot be compiled or asks for `compile: false`.
  */
 import { modelBackend, withModelBackend, type ModelBackend } from '../core/kernels/backend.js';
 import { shapeSize, shapeToString } from '../core/shape.js';
 import * as T from '../autodiff/ops/index.js';
-import { Tape, runBackward, withTape } from '../autodiff/tape.js';
+import { Tape, withTape } from '../autodiff/tape.js';
+import { CompiledDensity, compileMode, type CompileOption, type CompileStatus } from '../autodiff/compile/compiled.js';
 import { Tensor } from '../autodiff/tensor.js';
 import type { ParamInfo, PosteriorTarget } from '../samplers/types.js';
 import { makeTransform, type Transform, type TransformSpec } from './transforms.js';
@@ -30,6 +33,13 @@ export interface ModelSpec {
    * run). Handed to `logp` in `context`; products that name no backend run on it too.
    */
   backend?: ModelBackend;
+  /**
+   * Compile the gradient (default true): record the log density's ops on the first call and
+   * replay them without allocation afterwards (docs/models.md). false: the eager tape on every
+   * call, for a `logp` whose ops depend on more than the parameters' shapes. 'check': run both on
+   * every call and throw at the first difference, naming the op (HBNN_COMPILE=check, for tests).
+   */
+  compile?: CompileOption;
 }
 
 /** Where each parameter lives in the flat vector. */
@@ -53,6 +63,7 @@ export class Model implements PosteriorTarget {
   readonly backend: ModelBackend;
   private readonly slots: readonly Slot[];
   private readonly logp: ModelSpec['logp'];
+  private readonly density: CompiledDensity;
 
   constructor(spec: ModelSpec) {
     if (spec === null || typeof spec !== 'object') throw new Error('defineModel: expects { params, logp }');
@@ -77,6 +88,16 @@ export class Model implements PosteriorTarget {
     this.params = this.slots.map((s) => ({ name: s.name, shape: s.shape }));
     this.logp = spec.logp;
     this.backend = modelBackend(spec.backend, 'defineModel');
+    this.density = new CompiledDensity({
+      name: `model (${this.describe()})`,
+      evaluate: (tape, x) => this.evaluate(tape, x),
+      within: (fn) => withModelBackend(this.backend, fn),
+    }, compileMode(spec.compile, 'defineModel'));
+  }
+
+  /** Whether the gradient runs a compiled plan, and why not when it does not. */
+  get compilation(): CompileStatus {
+    return this.density.status;
   }
 
   get paramNames(): string[] {
@@ -121,26 +142,15 @@ export class Model implements PosteriorTarget {
   logDensity(x: Float64Array): number {
     this.checkVector(x, 'x', 'logDensity');
     // Evaluated on a tape (no backward) so that validation sees the same tracked/constant arguments as with gradients.
-    return withModelBackend(this.backend, () => this.evaluate(new Tape(), x).out.data[0]);
+    return this.density.value(x);
   }
 
   /** log p(x) and its gradient, written into `gradOut` (length dim). NaN is returned, not thrown. */
   logDensityAndGrad(x: Float64Array, gradOut: Float64Array): number {
     this.checkVector(x, 'x', 'logDensityAndGrad');
     this.checkVector(gradOut, 'gradOut', 'logDensityAndGrad');
-    const tape = new Tape();
-    // The backward pass runs products too (dA = dC·Bᵀ, dB = Aᵀ·dC), so it is inside the model's backend as well.
-    const { out, leaves } = withModelBackend(this.backend, () => {
-      const evaluated = this.evaluate(tape, x);
-      runBackward(tape, evaluated.out);
-      return evaluated;
-    });
-    this.slots.forEach((s, i) => {
-      const g = leaves[i].grad;
-      if (g === null) gradOut.fill(0, s.offset, s.offset + s.size);
-      else gradOut.set(g, s.offset);
-    });
-    return out.data[0];
+    // The backward pass runs products too (dA = dC·Bᵀ, dB = Aᵀ·dC), so it is inside the model's backend as well (CompiledDensity's `within`).
+    return this.density.valueAndGrad(x, gradOut);
   }
 
   /** Constrained values of every parameter, by name. */

@@ -16,6 +16,7 @@ import * as T from '../autodiff/ops/index.js';
 import { lgamma } from '../autodiff/ops/special.js';
 import { logDetTriangular, solveLowerTriangular } from '../autodiff/ops/triangular.js';
 import { tracks } from '../autodiff/tape.js';
+import { branchOn } from '../autodiff/compile/guard.js';
 import { Tensor, asTensor, type TensorLike } from '../autodiff/tensor.js';
 import * as libm from '../core/libm.js';
 
@@ -95,9 +96,14 @@ function standardize(x: Tensor, mu: Tensor, sigma: Tensor): Tensor {
   return isConst(sigma, 1) ? centred : T.div(centred, sigma);
 }
 
-function anyNegative(x: Tensor): boolean {
-  for (let i = 0; i < x.data.length; i++) if (x.data[i] < 0) return true;
+function anyNegativeValue(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] < 0) return true;
   return false;
+}
+
+/** A branch on x's values: through `branchOn`, so a compiled model re-checks it on every replay. */
+function anyNegative(x: Tensor): boolean {
+  return branchOn(x, anyNegativeValue);
 }
 
 const minusInfinity = () => new Tensor(new Float64Array([-Infinity]), []);

@@ -1,12 +1,16 @@
 /**
  * Test entry point: loads every compiled `*.test.js` in this folder and below it (or those whose name
  * contains one of the command-line filters), lets tape print TAP, and ends with the summary line
- * `N passed, N failed` that CI reads, taken from tape's own count of assertions.
+ * `N passed, N failed` that CI reads, taken from tape's own count of assertions. Models run in the
+ * compiler's checking mode (HBNN_COMPILE=check, unless set otherwise).
  */
 import test from 'tape';
 import { readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// Every model in the suite compares its compiled gradient with the eager tape on every call.
+process.env.HBNN_COMPILE ??= 'check';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const filters = process.argv.slice(2);

@@ -1,9 +1,11 @@
 /**
  * Binary elementwise ops with NumPy broadcasting: add, sub, mul, div, pow. Each forward loops
  * once over the output; broadcast inputs are read through a cached index map. Gradients are
- * produced in the output's shape and un-broadcast centrally by `accumulate`.
+ * produced in the output's shape and un-broadcast centrally by `accumulate`. Each op's plan
+ * kernel (autodiff/compile/kernel.ts) follows its eager backward, un-broadcasting as it goes.
  */
 import { broadcastIndexMap, broadcastShapes, shapeSize, shapesEqual } from '../../core/shape.js';
+import { planned, type PlanKernel } from '../compile/kernel.js';
 import { accumulate, record, tracks } from '../tape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor.js';
 import * as libm from '../../core/libm.js';
@@ -27,20 +29,112 @@ function broadcastPair(op: string, x: TensorLike, y: TensorLike): Broadcast {
   return { a, b, shape, ia, ib, n: shapeSize(shape) };
 }
 
+/** Plan attributes of a binary op: the output's size and the inputs' index maps (cached, never mutated). */
+type BinaryAttrs = Pick<Broadcast, 'n' | 'ia' | 'ib'>;
+
+/*
+ * The kernels' backward loops write input i's gradient straight where the input has the
+ * output's shape (map null), else summed over the broadcast axes in output order into a zeroed
+ * buffer, as `sumToShape` does. The loops are spelled out per op: a shared loop calling a
+ * per-op function is several times slower once V8 sees it called with five different functions.
+ */
+
+const addKernel: PlanKernel<BinaryAttrs> = {
+  forward({ n, ia, ib }, ins, out) {
+    const x = ins[0], y = ins[1];
+    for (let j = 0; j < n; j++) out[j] = x[ia ? ia[j] : j] + y[ib ? ib[j] : j];
+  },
+  backward(s, i, _ins, _out, g, gIn) {
+    const map = i === 0 ? s.ia : s.ib, n = s.n;
+    if (map === null) for (let j = 0; j < n; j++) gIn[j] = g[j];
+    else {
+      gIn.fill(0);
+      for (let j = 0; j < n; j++) gIn[map[j]] += g[j];
+    }
+  },
+};
+
+const subKernel: PlanKernel<BinaryAttrs> = {
+  forward({ n, ia, ib }, ins, out) {
+    const x = ins[0], y = ins[1];
+    for (let j = 0; j < n; j++) out[j] = x[ia ? ia[j] : j] - y[ib ? ib[j] : j];
+  },
+  backward(s, i, _ins, _out, g, gIn) {
+    const map = i === 0 ? s.ia : s.ib, n = s.n, sign = i === 0 ? 1 : -1;
+    // sign·g is exact (±g), as eager's g and −g.
+    if (map === null) for (let j = 0; j < n; j++) gIn[j] = sign * g[j];
+    else {
+      gIn.fill(0);
+      for (let j = 0; j < n; j++) gIn[map[j]] += sign * g[j];
+    }
+  },
+};
+
+const mulKernel: PlanKernel<BinaryAttrs> = {
+  forward({ n, ia, ib }, ins, out) {
+    const x = ins[0], y = ins[1];
+    for (let j = 0; j < n; j++) out[j] = x[ia ? ia[j] : j] * y[ib ? ib[j] : j];
+  },
+  backward(s, i, ins, _out, g, gIn) {
+    // d(a·b)/da = b, d(a·b)/db = a: the other input, read through its own map.
+    const map = i === 0 ? s.ia : s.ib, other = ins[1 - i], om = i === 0 ? s.ib : s.ia, n = s.n;
+    if (map === null) for (let j = 0; j < n; j++) gIn[j] = g[j] * other[om ? om[j] : j];
+    else {
+      gIn.fill(0);
+      for (let j = 0; j < n; j++) gIn[map[j]] += g[j] * other[om ? om[j] : j];
+    }
+  },
+};
+
+const divKernel: PlanKernel<BinaryAttrs> = {
+  forward({ n, ia, ib }, ins, out) {
+    const x = ins[0], y = ins[1];
+    for (let j = 0; j < n; j++) out[j] = x[ia ? ia[j] : j] / y[ib ? ib[j] : j];
+  },
+  backward(s, i, ins, out, g, gIn) {
+    const map = i === 0 ? s.ia : s.ib, y = ins[1], ib = s.ib, n = s.n;
+    if (map !== null) gIn.fill(0);
+    for (let j = 0; j < n; j++) {
+      // d(a/b)/da = 1/b, d(a/b)/db = -(a/b)/b
+      const v = i === 0 ? g[j] / y[ib ? ib[j] : j] : (-g[j] * out[j]) / y[ib ? ib[j] : j];
+      if (map === null) gIn[j] = v;
+      else gIn[map[j]] += v;
+    }
+  },
+};
+
+const powKernel: PlanKernel<BinaryAttrs> = {
+  forward({ n, ia, ib }, ins, out) {
+    const x = ins[0], y = ins[1];
+    for (let j = 0; j < n; j++) out[j] = libm.pow(x[ia ? ia[j] : j], y[ib ? ib[j] : j]);
+  },
+  backward(s, i, ins, out, g, gIn) {
+    const x = ins[0], y = ins[1];
+    const map = i === 0 ? s.ia : s.ib, ia = s.ia, ib = s.ib, n = s.n;
+    if (map !== null) gIn.fill(0);
+    for (let j = 0; j < n; j++) {
+      const e = y[ib ? ib[j] : j];
+      const v = i === 0 ? (e === 0 ? 0 : g[j] * e * libm.pow(x[ia ? ia[j] : j], e - 1)) : out[j] === 0 ? 0 : g[j] * out[j] * libm.log(x[ia ? ia[j] : j]);
+      if (map === null) gIn[j] = v;
+      else gIn[map[j]] += v;
+    }
+  },
+};
+
 export function add(x: TensorLike, y: TensorLike): Tensor {
   const { a, b, shape, ia, ib, n } = broadcastPair('add', x, y);
-  const ad = a.data, bd = b.data, out = new Float64Array(n);
+  const ad = a.buffer, bd = b.buffer, out = new Float64Array(n);
   if (ia === null && ib === null) for (let i = 0; i < n; i++) out[i] = ad[i] + bd[i];
   else for (let i = 0; i < n; i++) out[i] = ad[ia ? ia[i] : i] + bd[ib ? ib[i] : i];
   return record(new Tensor(out, shape), [a, b], (g) => {
     accumulate(a, g, shape, 'add');
     accumulate(b, g, shape, 'add');
-  });
+  }, 'add', planned(addKernel, { n, ia, ib }));
 }
 
 export function sub(x: TensorLike, y: TensorLike): Tensor {
   const { a, b, shape, ia, ib, n } = broadcastPair('sub', x, y);
-  const ad = a.data, bd = b.data, out = new Float64Array(n);
+  const ad = a.buffer, bd = b.buffer, out = new Float64Array(n);
   if (ia === null && ib === null) for (let i = 0; i < n; i++) out[i] = ad[i] - bd[i];
   else for (let i = 0; i < n; i++) out[i] = ad[ia ? ia[i] : i] - bd[ib ? ib[i] : i];
   return record(new Tensor(out, shape), [a, b], (g) => {
@@ -50,12 +144,12 @@ export function sub(x: TensorLike, y: TensorLike): Tensor {
       for (let i = 0; i < n; i++) gb[i] = -g[i];
       accumulate(b, gb, shape, 'sub', true);
     }
-  });
+  }, 'sub', planned(subKernel, { n, ia, ib }));
 }
 
 export function mul(x: TensorLike, y: TensorLike): Tensor {
   const { a, b, shape, ia, ib, n } = broadcastPair('mul', x, y);
-  const ad = a.data, bd = b.data, out = new Float64Array(n);
+  const ad = a.buffer, bd = b.buffer, out = new Float64Array(n);
   if (ia === null && ib === null) for (let i = 0; i < n; i++) out[i] = ad[i] * bd[i];
   else for (let i = 0; i < n; i++) out[i] = ad[ia ? ia[i] : i] * bd[ib ? ib[i] : i];
   return record(new Tensor(out, shape), [a, b], (g) => {
@@ -69,12 +163,12 @@ export function mul(x: TensorLike, y: TensorLike): Tensor {
       for (let i = 0; i < n; i++) gb[i] = g[i] * ad[ia ? ia[i] : i];
       accumulate(b, gb, shape, 'mul', true);
     }
-  });
+  }, 'mul', planned(mulKernel, { n, ia, ib }));
 }
 
 export function div(x: TensorLike, y: TensorLike): Tensor {
   const { a, b, shape, ia, ib, n } = broadcastPair('div', x, y);
-  const ad = a.data, bd = b.data, out = new Float64Array(n);
+  const ad = a.buffer, bd = b.buffer, out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = ad[ia ? ia[i] : i] / bd[ib ? ib[i] : i];
   return record(new Tensor(out, shape), [a, b], (g) => {
     if (tracks(a)) {
@@ -88,13 +182,13 @@ export function div(x: TensorLike, y: TensorLike): Tensor {
       for (let i = 0; i < n; i++) gb[i] = (-g[i] * out[i]) / bd[ib ? ib[i] : i];
       accumulate(b, gb, shape, 'div', true);
     }
-  });
+  }, 'div', planned(divKernel, { n, ia, ib }));
 }
 
 /** x ** y. The gradient in y, x^y·log x, is taken as 0 where x^y is 0 (x = 0, y > 0). */
 export function pow(x: TensorLike, y: TensorLike): Tensor {
   const { a, b, shape, ia, ib, n } = broadcastPair('pow', x, y);
-  const ad = a.data, bd = b.data, out = new Float64Array(n);
+  const ad = a.buffer, bd = b.buffer, out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = libm.pow(ad[ia ? ia[i] : i], bd[ib ? ib[i] : i]);
   return record(new Tensor(out, shape), [a, b], (g) => {
     if (tracks(a)) {
@@ -110,5 +204,5 @@ export function pow(x: TensorLike, y: TensorLike): Tensor {
       for (let i = 0; i < n; i++) gb[i] = out[i] === 0 ? 0 : g[i] * out[i] * libm.log(ad[ia ? ia[i] : i]);
       accumulate(b, gb, shape, 'pow', true);
     }
-  });
+  }, 'pow', planned(powKernel, { n, ia, ib }));
 }

@@ -2,10 +2,13 @@
  * Matrix products: `matmul` (matrix·matrix, matrix·vector, vector·matrix, vector·vector) and
  * `batchedMatmul` ([B,N,K]×[B,K,M], either side may drop the batch axis to be shared). Both are
  * fused kernels for speed; their gradients are batched products with transpose flags
- * (dA = dC·Bᵀ, dB = Aᵀ·dC), so the gpu.js backend serves forward and backward alike.
+ * (dA = dC·Bᵀ, dB = Aᵀ·dC), so the gpu.js backend serves forward and backward alike. The plan
+ * kernel runs the same products on the backend resolved when the plan was recorded.
  */
 import { batchedMatmulInto, type BatchedMatmulSpec } from '../../core/kernels/batched_matmul.js';
-import type { BackendName } from '../../core/kernels/backend.js';
+import { resolveBackend, type BackendName, type ResolvedBackend } from '../../core/kernels/backend.js';
+import { batchedMatmulJs } from '../../core/kernels/matmul_js.js';
+import { planned, type PlanKernel } from '../compile/kernel.js';
 import { shapeToString } from '../../core/shape.js';
 import { accumulate, record, tracks } from '../tape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor.js';
@@ -15,32 +18,83 @@ export interface MatmulOptions {
   backend?: BackendName;
 }
 
+/** A product's plan attributes: its spec, both gradients' specs, and the backend resolved at recording. */
+interface ProductAttrs {
+  spec: BatchedMatmulSpec;
+  gradASpec: BatchedMatmulSpec;
+  gradBSpec: BatchedMatmulSpec;
+  backend: ResolvedBackend;
+  /** Scratch for a shared side's per-batch gradient before it is summed; made on first use. */
+  scratch: Float64Array | null;
+}
+
+function productAttrs(spec: BatchedMatmulSpec, backend: BackendName | undefined): ProductAttrs {
+  const { batch, n, k, m } = spec;
+  const batchA = spec.batchA !== false;
+  const batchB = spec.batchB !== false;
+  return {
+    spec,
+    // dA[b] = dC[b] · B[b]ᵀ and dB[b] = A[b]ᵀ · dC[b], each per batch entry.
+    gradASpec: { batch, n, k: m, m: k, transB: true, batchA: true, batchB },
+    gradBSpec: { batch, n: k, k: n, m, transA: true, batchA, batchB: true },
+    backend: resolveBackend(backend),
+    scratch: null,
+  };
+}
+
+/** out = op(A)·op(B) on the recorded backend; the JS loops directly, since the plan checked the sizes once. */
+function productInto(out: Float64Array, a: Float64Array, b: Float64Array, spec: BatchedMatmulSpec, backend: ResolvedBackend): void {
+  if (backend === 'js') batchedMatmulJs(out, a, b, spec);
+  else batchedMatmulInto(out, a, b, spec, false, backend);
+}
+
+const productKernel: PlanKernel<ProductAttrs> = {
+  forward(p, ins, out) {
+    productInto(out, ins[0], ins[1], p.spec, p.backend);
+  },
+  backward(p, i, ins, _out, g, gradIn) {
+    const { batch, n, k, m } = p.spec;
+    const batched = i === 0 ? p.spec.batchA !== false : p.spec.batchB !== false;
+    const size = i === 0 ? n * k : k * m;
+    const target = batched ? gradIn : (p.scratch ??= new Float64Array(batch * size));
+    if (i === 0) productInto(target, g, ins[1], p.gradASpec, p.backend);
+    else productInto(target, ins[0], g, p.gradBSpec, p.backend);
+    if (!batched) sumBatchInto(target, batch, size, gradIn);
+  },
+};
+
 /** Product of [batch?, n, k] and [batch?, k, m] with gradients; the core of both public ops. */
 function product(op: string, a: Tensor, b: Tensor, spec: BatchedMatmulSpec, outShape: number[], backend?: BackendName): Tensor {
   const { batch, n, k, m } = spec;
   const batchA = spec.batchA !== false;
   const batchB = spec.batchB !== false;
   const out = new Float64Array(batch * n * m);
-  batchedMatmulInto(out, a.data, b.data, spec, false, backend);
+  batchedMatmulInto(out, a.buffer, b.buffer, spec, false, backend);
   return record(new Tensor(out, outShape), [a, b], (g) => {
     if (tracks(a)) {
       // dA[b] = dC[b] · B[b]ᵀ, summed over the batch when A is shared.
       const ga = new Float64Array(batch * n * k);
-      batchedMatmulInto(ga, g, b.data, { batch, n, k: m, m: k, transB: true, batchA: true, batchB }, false, backend);
+      batchedMatmulInto(ga, g, b.buffer, { batch, n, k: m, m: k, transB: true, batchA: true, batchB }, false, backend);
       accumulate(a, batchA ? ga : sumBatch(ga, batch, n * k), a.shape, op, true);
     }
     if (tracks(b)) {
       // dB[b] = A[b]ᵀ · dC[b], summed over the batch when B is shared.
       const gb = new Float64Array(batch * k * m);
-      batchedMatmulInto(gb, a.data, g, { batch, n: k, k: n, m, transA: true, batchA, batchB: true }, false, backend);
+      batchedMatmulInto(gb, a.buffer, g, { batch, n: k, k: n, m, transA: true, batchA, batchB: true }, false, backend);
       accumulate(b, batchB ? gb : sumBatch(gb, batch, k * m), b.shape, op, true);
     }
-  });
+  }, op, planned(productKernel, productAttrs(spec, backend)));
+}
+
+/** Σ over the batch of x (batch × size) into `out` (size), zeroed first. */
+function sumBatchInto(x: Float64Array, batch: number, size: number, out: Float64Array): void {
+  out.fill(0);
+  for (let bi = 0; bi < batch; bi++) for (let i = 0; i < size; i++) out[i] += x[bi * size + i];
 }
 
 function sumBatch(x: Float64Array, batch: number, size: number): Float64Array {
   const out = new Float64Array(size);
-  for (let bi = 0; bi < batch; bi++) for (let i = 0; i < size; i++) out[i] += x[bi * size + i];
+  sumBatchInto(x, batch, size, out);
   return out;
 }
 

@@ -18,5 +18,5 @@ export function flatBnn(group: GroupData, opts: FlatBnnOptions = {}): BnnModel {
   const data = groupArrays(group, 'flatBnn: group');
   const sizes = layerSizes(data.inputs, opts.hidden);
   const priorSd = checkPositive(opts.priorSd ?? DEFAULT_PRIOR_SD, 'flatBnn: priorSd');
-  return plainWeightBnn(data, sizes, opts.backend, (w) => dist.normal(w, 0, priorSd), 'flatBnn');
+  return plainWeightBnn(data, sizes, opts, (w) => dist.normal(w, 0, priorSd), 'flatBnn');
 }

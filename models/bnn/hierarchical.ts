@@ -68,6 +68,7 @@ export function hierarchicalBnn(study: HierarchicalData, opts: HierarchicalBnnOp
   const model = defineModel({
     params,
     backend: modelBackend(opts.backend, 'hierarchicalBnn'),
+    compile: opts.compile,
     logp: (p, ctx) => {
       const weights = shapes.map((_, l) => T.add(T.mul(p[`raw${l}`], p[`sd${l}`]), p[`mu${l}`]));
       let lp = T.bernoulliLogitSum(Y, networkLogits(X, weights, ctx.backend));

@@ -53,7 +53,7 @@ export function informativeBnn(group: GroupData, prior: readonly LayerPrior[], o
     }
   });
   if (parameterization === 'centered') {
-    return plainWeightBnn(data, sizes, opts.backend, (w, l) => dist.mvNormal(T.reshape(w, [w.size]), prior[l].mean, { cholesky: factors[l] }), 'informativeBnn');
+    return plainWeightBnn(data, sizes, opts, (w, l) => dist.mvNormal(T.reshape(w, [w.size]), prior[l].mean, { cholesky: factors[l] }), 'informativeBnn');
   }
   const X = new Tensor(data.X, [data.n, data.inputs]);
   const y = new Tensor(data.y, [data.n, 1]);
@@ -63,6 +63,7 @@ export function informativeBnn(group: GroupData, prior: readonly LayerPrior[], o
   const model = defineModel({
     params,
     backend: modelBackend(opts.backend, 'informativeBnn'),
+    compile: opts.compile,
     logp: (p, ctx) => {
       // w = mean + L·z, shaped [in, out]; z ~ N(0, I) carries the whole MvNormal prior.
       const weights = shapes.map((sh, l) => T.reshape(T.add(means[l], T.matmul(factors[l], p[`z${l}`], { backend: ctx.backend })), sh));

@@ -8,6 +8,7 @@ import { modelBackend, type BackendName, type ModelBackend } from '../../core/ke
 import { shapeSize } from '../../core/shape.js';
 import * as T from '../../autodiff/ops/index.js';
 import { Tensor } from '../../autodiff/tensor.js';
+import type { CompileOption } from '../../autodiff/compile/compiled.js';
 import { defineModel, type Model } from '../define_model.js';
 import type { GroupArrays } from '../data/study_data.js';
 
@@ -28,6 +29,8 @@ export interface BnnOptions {
    * (Float64, the default whatever setBackend or HBNN_BACKEND say) or 'gpu' (float32, by name only).
    */
   backend?: ModelBackend;
+  /** Compile the gradient (default true), false for the eager tape, 'check' to compare both on every call (docs/models.md). */
+  compile?: CompileOption;
 }
 
 /** What `predict` needs from a BNN: the layer widths and each draw's effective weights. */
@@ -147,7 +150,7 @@ export function plainWeights(model: Model, sizes: readonly number[], what: strin
  * `layerPrior(w, l)` per layer: the flat model (N(0, sd²)) and the centred informative model
  * (MvNormal) differ only in that prior.
  */
-export function plainWeightBnn(data: GroupArrays, sizes: readonly number[], backend: ModelBackend | undefined, layerPrior: (w: Tensor, layer: number) => Tensor, what: string): BnnModel {
+export function plainWeightBnn(data: GroupArrays, sizes: readonly number[], opts: BnnOptions, layerPrior: (w: Tensor, layer: number) => Tensor, what: string): BnnModel {
   const shapes = layerShapes(sizes);
   const X = new Tensor(data.X, [data.n, data.inputs]);
   const y = new Tensor(data.y, [data.n, 1]);
@@ -155,7 +158,8 @@ export function plainWeightBnn(data: GroupArrays, sizes: readonly number[], back
   shapes.forEach((s, l) => (params[`w${l}`] = s));
   const model = defineModel({
     params,
-    backend: modelBackend(backend, what),
+    backend: modelBackend(opts.backend, what),
+    compile: opts.compile,
     logp: (p, ctx) => {
       const weights = shapes.map((_, l) => p[`w${l}`]);
       let lp = T.bernoulliLogitSum(y, networkLogits(X, weights, ctx.backend));

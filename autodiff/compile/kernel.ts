@@ -1,0 +1,33 @@
+/**
+ * An op's plan kernel: the op's forward and backward once more, written into buffers that a
+ * compiled plan allocated once, so a replay creates no tensor, closure or array. Each op file
+ * defines its kernels next to its eager forward and backward and hands one to `record`; an op
+ * recorded without a kernel (a user's op, say) makes the model run on the eager tape.
+ *
+ * A kernel must do the eager op's arithmetic in the eager order, so compiled and eager results
+ * are bit-identical (the checking mode compares them exactly).
+ */
+
+export interface PlanKernel<A> {
+  /** Write the op's output into `out` from its inputs' values (`ins`, in the order given to `record`). */
+  forward(attrs: A, ins: readonly Float64Array[], out: Float64Array): void;
+  /**
+   * Write input `i`'s gradient, in that input's own shape, into `gradIn`: every element, since
+   * the buffer is reused. Un-broadcasting is the kernel's (as `sumToShape` does it: a zeroed
+   * buffer, summed in the output's order), so no second pass over the output is needed.
+   */
+  backward(attrs: A, i: number, ins: readonly Float64Array[], out: Float64Array, gradOut: Float64Array, gradIn: Float64Array): void;
+  /** True when the output is input 0's buffer itself (a view, as `reshape`): forward does nothing. */
+  readonly view?: boolean;
+}
+
+/** A kernel with the attributes (sizes, index maps, constants) of one recorded op. */
+export interface Planned {
+  readonly kernel: PlanKernel<unknown>;
+  readonly attrs: unknown;
+}
+
+/** Pair a kernel with one call's attributes, for `record`. */
+export function planned<A>(kernel: PlanKernel<A>, attrs: A): Planned {
+  return { kernel: kernel as PlanKernel<unknown>, attrs };
+}
