@@ -48,6 +48,8 @@ export interface TerminalProgressPlatform {
   openBarGroup(format: string, options?: TerminalBarOptions): TerminalBarGroup | null;
   /** One bar of `total` steps drawn with `format`, started at 0, or null when it would not be drawn. */
   openBar(format: string, total: number, fields: BarFields, options?: TerminalBarOptions): SingleTerminalBar | null;
+  /** The terminal that bars with these options would be drawn on, or null (for lines printed after the bars). */
+  terminalFor(options?: TerminalBarOptions): TerminalStream | null;
 }
 
 type Conforms<T extends U, U> = T;

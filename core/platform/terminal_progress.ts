@@ -9,7 +9,7 @@ import type { BarFields, SingleTerminalBar, TerminalBar, TerminalBarGroup, Termi
 export type { BarFields, SingleTerminalBar, TerminalBar, TerminalBarGroup, TerminalBarOptions, TerminalStream } from './terminal_progress.contract.js';
 
 /** The stream to draw on, or null when bars are off or it is not a terminal. */
-function terminalOf(options: TerminalBarOptions): TerminalStream | null {
+export function terminalFor(options: TerminalBarOptions = {}): TerminalStream | null {
   const stream = options.stream ?? process.stderr;
   return options.enabled === false || !stream.isTTY ? null : stream;
 }
@@ -33,7 +33,7 @@ function wrap(bar: cliProgress.SingleBar): TerminalBar {
 }
 
 export function openBarGroup(format: string, options: TerminalBarOptions = {}): TerminalBarGroup | null {
-  const stream = terminalOf(options);
+  const stream = terminalFor(options);
   if (stream === null) return null;
   const multibar = new cliProgress.MultiBar(barOptions(format, stream, options.fps), cliProgress.Presets.shades_classic);
   return {
@@ -43,7 +43,7 @@ export function openBarGroup(format: string, options: TerminalBarOptions = {}): 
 }
 
 export function openBar(format: string, total: number, fields: BarFields, options: TerminalBarOptions = {}): SingleTerminalBar | null {
-  const stream = terminalOf(options);
+  const stream = terminalFor(options);
   if (stream === null) return null;
   const bar = new cliProgress.SingleBar(barOptions(format, stream, options.fps), cliProgress.Presets.shades_classic);
   bar.start(total, 0, fields);

@@ -17,7 +17,7 @@ export const RHAT_THRESHOLD = 1.01;
 export const ESS_PER_CHAIN_THRESHOLD = 100;
 
 export interface WarningOptions {
-  /** The tree depth limit the sampler ran with; 10 as in Stan. */
+  /** The tree depth limit the sampler ran with; default: the run's (`trace.meta.samplerOptions.maxTreeDepth`), else 10 as in Stan. */
   maxTreeDepth?: number;
   /** Summary rows if already computed (saves recomputing the diagnostics of a large trace). */
   summaryRows?: readonly SummaryRow[];
@@ -46,7 +46,7 @@ const pct = (k: number, n: number) => `${((100 * k) / n).toFixed(1)}%`;
 
 /** Human-readable warnings, empty when every check passes. */
 export function samplerWarnings(trace: Trace, options: WarningOptions = {}): string[] {
-  const maxTreeDepth = options.maxTreeDepth ?? DEFAULT_MAX_TREE_DEPTH;
+  const maxTreeDepth = options.maxTreeDepth ?? runMaxTreeDepth(trace) ?? DEFAULT_MAX_TREE_DEPTH;
   if (!(Number.isInteger(maxTreeDepth) && maxTreeDepth > 0)) {
     throw new Error(`samplerWarnings: maxTreeDepth must be a positive integer, got ${maxTreeDepth}`);
   }
@@ -57,7 +57,7 @@ export function samplerWarnings(trace: Trace, options: WarningOptions = {}): str
   if (divergences > 0) {
     warnings.push(
       `There were ${divergences} divergent transitions after warmup (${pct(divergences, total)} of ${total}). ` +
-        'Increasing the target acceptance rate (adapt_delta, 0.8 by default) or reparameterising may help.',
+        `Raising sample()'s targetAccept (${targetAccept(trace)}; Stan calls it adapt_delta) or reparameterising may help.`,
     );
   }
 
@@ -68,7 +68,7 @@ export function samplerWarnings(trace: Trace, options: WarningOptions = {}): str
     if (saturated > 0) {
       warnings.push(
         `${saturated} of ${total} transitions (${pct(saturated, total)}) hit the maximum tree depth of ${maxTreeDepth}. ` +
-          'This is an efficiency concern: raising maxTreeDepth may help.',
+          'This is an efficiency concern: raising nuts({ maxTreeDepth }) may help.',
       );
     }
   }
@@ -93,13 +93,25 @@ export function samplerWarnings(trace: Trace, options: WarningOptions = {}): str
   return warnings;
 }
 
-/** Failed chains (each with its phase, iteration and error) and the run's own notes. */
+/** The tree depth limit the run's sampler recorded in the trace's meta, if any. */
+function runMaxTreeDepth(trace: Trace): number | undefined {
+  const depth = trace.meta.samplerOptions?.maxTreeDepth;
+  return typeof depth === 'number' ? depth : undefined;
+}
+
+/** "this run used 0.9" or the default, for the divergence advice. */
+function targetAccept(trace: Trace): string {
+  const used = trace.meta.targetAccept;
+  return typeof used === 'number' ? `this run used ${used}` : '0.8 by default';
+}
+
+/** Failed chains (each numbered from 1, as CmdStan's chain ids, with phase, iteration and error) and the run's own notes. */
 function runWarnings(trace: Trace): string[] {
   const failed = trace.meta.failedChains ?? [];
   const out: string[] = [];
   if (failed.length > 0) {
     const of = trace.meta.chains !== undefined ? ` of ${trace.meta.chains}` : '';
-    const each = failed.map((f) => `chain ${f.chain} in ${f.phase} at iteration ${f.iteration}: ${f.error}`).join('; ');
+    const each = failed.map((f) => `chain ${f.chain + 1} in ${f.phase} at iteration ${f.iteration}: ${f.error}`).join('; ');
     out.push(`${failed.length}${of} chains failed and are left out of the trace (${each}). The remaining chains alone may not show whether the sampler mixes.`);
   }
   return [...out, ...(trace.meta.warnings ?? [])];

@@ -3,7 +3,7 @@
  * and divergences so far, drawn by core/platform's terminal bars (only when asked for and stderr
  * is a terminal; never in a page, where progress comes from `sample()`'s `onProgress`).
  */
-import { openBarGroup, type TerminalStream } from '../../core/platform/terminal_progress.js';
+import { openBarGroup, terminalFor, type TerminalStream } from '../../core/platform/terminal_progress.js';
 import { silentProgress, type ProgressReporter } from './progress_events.js';
 
 export type { ProgressReporter } from './progress_events.js';
@@ -36,4 +36,22 @@ export function createProgress(enabled: boolean | undefined, chains: readonly nu
       group.stop();
     },
   };
+}
+
+/**
+ * After the bars, the run's warnings (as PyMC prints them): where the bars were drawn, a run
+ * that a person watches ends with what to distrust in it; logs and pages stay as they were.
+ */
+export function printRunWarnings(enabled: boolean | undefined, warningsOf: () => readonly string[], stream?: TerminalStream): void {
+  const terminal = terminalFor({ enabled, stream });
+  if (terminal === null) return; // before computing them: summaries of a large trace cost time
+  let warnings: readonly string[];
+  try {
+    warnings = warningsOf();
+  } catch (e) {
+    warnings = [`the diagnostics could not be computed (${(e as Error).message}); the draws are in the trace`];
+  }
+  if (warnings.length === 0) return;
+  terminal.write(`\n${warnings.length} warning${warnings.length === 1 ? '' : 's'} (samplerWarnings(trace) lists them again):\n`);
+  for (const w of warnings) terminal.write(`- ${w}\n`);
 }

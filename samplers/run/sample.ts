@@ -13,7 +13,8 @@ import { Trace, type TraceMeta } from '../trace/trace.js';
 import { cutToShortest } from '../trace/cut_to_shortest.js';
 import { metricKindOf, type FailedChain } from '../trace/trace_meta.js';
 import { newRunId, startCheckpointRun } from './checkpoint_manifest.js';
-import { createProgress } from './progress_bars.js';
+import { createProgress, printRunWarnings } from './progress_bars.js';
+import { samplerWarnings } from '../diagnostics/warnings.js';
 import { combineProgress, type ProgressReporter } from './progress_events.js';
 import { runSequential, type ChainTask, type RunOutcome, traceLayout } from './chain_runner.js';
 import { runParallel } from './parallel/run_parallel.js';
@@ -38,7 +39,7 @@ export async function sample(target: PosteriorTarget, given: SampleOptions | nul
   const runId = options.checkpoint ? startCheckpoints(options.checkpoint.dir, target, settings, options) : undefined;
   const started = performance.now();
   const outcome = await runChains(target, tasks, settings, options);
-  return assembleTrace(target, outcome, {
+  const trace = assembleTrace(target, outcome, {
     ...(runId ? { runId } : {}),
     sampler: settings.sampler.name,
     samplerOptions: settings.sampler.spec?.options,
@@ -50,6 +51,8 @@ export async function sample(target: PosteriorTarget, given: SampleOptions | nul
     parallel: options.parallel ?? false,
     secondsTotal: (performance.now() - started) / 1000,
   });
+  printRunWarnings(options.progress, () => samplerWarnings(trace));
+  return trace;
 }
 
 function toPoint(p: InitPoint, dim: number, what: string): Float64Array {

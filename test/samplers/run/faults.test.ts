@@ -205,7 +205,7 @@ test('faults: a chain that fails in init, warmup or sampling fails alone, with i
     t.deepEqual(trace.meta.failedChains, [failure], `${phase}: failedChains`);
     t.deepEqual([trace.meta.chainIds, values(trace, 0)], [[0], values(clean, 0)], `${phase}: chain 0 keeps exactly its draws`);
     const f = failure as { iteration: number; error: string };
-    t.equal(samplerWarnings(trace)[0], `1 of 2 chains failed and are left out of the trace (chain 1 in ${phase} at iteration ${f.iteration}: ${f.error}). The remaining chains alone may not show whether the sampler mixes.`, `${phase}: samplerWarnings`);
+    t.equal(samplerWarnings(trace)[0], `1 of 2 chains failed and are left out of the trace (chain 2 in ${phase} at iteration ${f.iteration}: ${f.error}). The remaining chains alone may not show whether the sampler mixes.`, `${phase}: samplerWarnings`);
   }
   const dir = tmp();
   try {

@@ -3,7 +3,7 @@
  * terminal bars).
  */
 import test from 'tape';
-import { createProgress } from '../../../samplers/run/progress_bars.js';
+import { createProgress, printRunWarnings } from '../../../samplers/run/progress_bars.js';
 import { silentProgress, type ChainProgress } from '../../../samplers/run/progress_events.js';
 import { fakeStream } from '../../core/platform/fake_terminal.js';
 
@@ -18,5 +18,24 @@ test('chain progress: one bar per chain with phase, speed and divergences on a T
   t.ok(/chain 2 \|[█░]+\| 15\/30 sampling \| \d+ it\/s \| 2 divergent \| FAILED: boom/.test(s.text()), 'chain 2 sampling, with its failure');
   t.equal(createProgress(true, [1], 1, 1, fakeStream(false).stream), silentProgress, 'not a TTY: the silent reporter');
   t.equal(createProgress(false, [1], 1, 1, fakeStream(true).stream), silentProgress, 'turned off: the silent reporter');
+  t.end();
+});
+
+test('printRunWarnings: after the bars, the warnings; computed only where they are shown', (t) => {
+  const s = fakeStream(true);
+  printRunWarnings(true, () => ['first thing', 'second thing'], s.stream);
+  t.equal(s.text(), '\n2 warnings (samplerWarnings(trace) lists them again):\n- first thing\n- second thing\n', 'a TTY gets each warning on a line');
+  let computed = false;
+  const quiet = fakeStream(false);
+  printRunWarnings(true, () => ((computed = true), ['x']), quiet.stream);
+  printRunWarnings(false, () => ((computed = true), ['x']), fakeStream(true).stream);
+  t.equal(quiet.text(), '', 'not a TTY: nothing printed');
+  t.notOk(computed, 'not shown: the diagnostics are not computed');
+  const failing = fakeStream(true);
+  printRunWarnings(undefined, () => { throw new Error('boom'); }, failing.stream);
+  t.match(failing.text(), /the diagnostics could not be computed \(boom\); the draws are in the trace/, 'a failing diagnostic does not fail the run');
+  const none = fakeStream(true);
+  printRunWarnings(true, () => [], none.stream);
+  t.equal(none.text(), '', 'no warnings: nothing printed');
   t.end();
 });
