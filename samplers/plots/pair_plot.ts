@@ -49,7 +49,7 @@ export function plotPair(trace: Trace, options: PlotOptions = {}): TopLevelSpec 
   const size = options.width ?? 160;
   const rows = Array.from({ length: scalars.length - 1 }, (_, r) => ({ hconcat: Array.from({ length: r + 1 }, (_, j) => panel(trace, scalars, r + 1, j, size)) }));
   return asSpec({
-    title: { text: options.title ?? 'Pair plot', subtitle: `${trace.numDivergences()} divergent draws in red` },
+    title: { text: options.title ?? 'Pair plot', subtitle: `divergent draws (red): ${trace.numDivergences()}` },
     data: { values: pairRows(trace, scalars) },
     vconcat: rows,
     resolve: { scale: { color: 'shared' } },

@@ -55,12 +55,12 @@ export function plotRank(trace: Trace, options: RankPlotOptions = {}): TopLevelS
     data: { values: rankRows(trace, scalars, bins) },
     facet: {
       row: { field: 'var', type: 'nominal', sort: scalars.map((s) => s.label), title: null, header: { labelAngle: 0, labelAlign: 'left' } },
-      column: { field: 'chain', type: 'ordinal', title: 'chain', header: { labelExpr: "'chain ' + datum.value" } },
+      column: { field: 'chain', type: 'ordinal', title: null, header: { labelExpr: "'chain ' + datum.value" } },
     },
     spec: {
       width, height,
       layer: [
-        { mark: { type: 'bar', opacity: 0.85 }, encoding: { x: { field: 'rankFrom', type: 'quantitative', title: 'rank (all chains)' }, x2: { field: 'rankTo' }, y: { field: 'count', type: 'quantitative', title: 'draws' }, color: { ...chainColor(trace), legend: null } } },
+        { mark: { type: 'bar', opacity: 0.85, stroke: 'white', strokeWidth: 0.5 }, encoding: { x: { field: 'rankFrom', type: 'quantitative', title: 'rank (all chains)', scale: { domain: [1, trace.chains * trace.draws + 1], nice: false } }, x2: { field: 'rankTo' }, y: { field: 'count', type: 'quantitative', title: 'draws' }, y2: { datum: 0 }, color: { ...chainColor(trace), legend: null } } },
         { mark: { type: 'rule', strokeDash: [4, 4], color: 'black' }, encoding: { y: { datum: trace.draws / bins } } },
       ],
     },

@@ -44,7 +44,7 @@ function scalarPanels(trace: Trace, label: string, width: number, height: number
     transform: [only],
     layer: [
       { mark: { type: 'line', strokeWidth: 0.8, opacity: 0.8 }, encoding: { x: { field: 'draw', type: 'quantitative', title: 'draw' }, y: { field: 'value', type: 'quantitative', title: label, scale: { zero: false } }, color } },
-      { transform: [{ filter: 'datum.divergent' }], mark: { type: 'point', shape: 'cross', color: DIVERGENT_COLOR, size: 30, filled: true }, encoding: { x: { field: 'draw', type: 'quantitative' }, y: { field: 'value', type: 'quantitative' } } },
+      { transform: [{ filter: 'datum.divergent' }], mark: { type: 'point', shape: 'cross', color: DIVERGENT_COLOR, size: 70, filled: true }, encoding: { x: { field: 'draw', type: 'quantitative' }, y: { field: 'value', type: 'quantitative' } } },
     ],
   };
   return { hconcat: [density, draws] };
