@@ -16,12 +16,16 @@ export interface SummaryCommandOptions {
 
 const CSV_HEADER = ['name', 'mean', 'mcse_mean', 'sd', 'q5', 'q50', 'q95', 'ess_bulk', 'ess_tail', 'rhat'];
 
-/** The lp__ row and the rows of the selected scalars, named as Stan names them (`theta[1]`). */
-export function summaryRows(trace: Trace, vars?: readonly string[]): SummaryRow[] {
-  const all = summary(trace, { lp: true });
+/** The lp__ row, then one row per scalar named as Stan names them (`theta[1]`), in storage order. */
+export function stanSummaryRows(trace: Trace): SummaryRow[] {
   const labels = selectScalars(trace, 'hbnn summary', { indexBase: 1 }).map((s) => s.label);
+  return summary(trace, { lp: true }).map((row, k) => (k === 0 ? row : { ...row, name: labels[k - 1] }));
+}
+
+/** The lp__ row and the rows of the scalars `vars` selects (all by default). */
+export function selectRows(trace: Trace, all: readonly SummaryRow[], vars?: readonly string[]): SummaryRow[] {
   const wanted = selectScalars(trace, 'hbnn summary', { indexBase: 1, vars }).map((s) => s.label);
-  return [all[0], ...wanted.map((l) => ({ ...all[1 + labels.indexOf(l)], name: l }))];
+  return [all[0], ...wanted.map((l) => all.find((r) => r.name === l)!)];
 }
 
 /** Rows as CSV, numbers in full precision (NaN as NA, as R writes it). */
@@ -60,9 +64,11 @@ function headline(trace: Trace): string {
 /** The text `hbnn summary` prints (stdout), and the warnings (stdout with the table, stderr with --csv). */
 export function runSummary(files: readonly string[], options: SummaryCommandOptions): { out: string; warnings: string[] } {
   const trace = readCsvTrace(files, 'hbnn summary');
-  const rows = summaryRows(trace, options.vars);
+  const all = stanSummaryRows(trace);
+  const rows = selectRows(trace, all, options.vars);
   const depth = trace.meta.samplerOptions?.maxTreeDepth;
-  const warnings = samplerWarnings(trace, typeof depth === 'number' ? { maxTreeDepth: depth } : {});
+  // The warnings check every parameter (not lp__), under the names the table shows.
+  const warnings = samplerWarnings(trace, { summaryRows: all.slice(1), ...(typeof depth === 'number' ? { maxTreeDepth: depth } : {}) });
   if (options.csv) return { out: summaryCsv(rows), warnings };
   const notes = warnings.length === 0 ? ['No warnings: no divergences, tree depth, E-BFMI, R-hat or ESS problems found.'] : warnings.map((w) => `Warning: ${w}`);
   const table = summaryTable(rows);
