@@ -41,7 +41,12 @@ export { samplerWarnings, diagnosticWarnings, ebfmi, type WarningOptions } from 
 export { writeCmdStanCsv, readCmdStanCsv, cmdStanCsvTexts, type CmdStanCsvOptions } from './samplers/index.js';
 export { writeTraceJson, readTraceJson, traceToJson, traceFromJson } from './samplers/index.js';
 // plots: the spec builders (plain objects, no vega loaded); rendering to SVG/PNG is in hbnn/plots
-export { plotTrace, plotRank, plotPair, plotEnergy, plotForest, type PlotOptions, type RankPlotOptions, type ForestPlotOptions } from './samplers/plots/index.js';
+export { plotTrace } from './samplers/plots/trace_plot.js';
+export { plotRank, type RankPlotOptions } from './samplers/plots/rank_plot.js';
+export { plotPair } from './samplers/plots/pair_plot.js';
+export { plotEnergy } from './samplers/plots/energy_plot.js';
+export { plotForest, type ForestPlotOptions } from './samplers/plots/forest_plot.js';
+export type { PlotOptions } from './samplers/plots/plot_spec.js';
 
 // core: the seeded RNG, libm, and the backend and gpu controls a user sets (kernels: hbnn/core)
 export { Rng, libm, setBackend, getBackend, backendInfo, calibrateAuto, prepareGpu, gpuStatus } from './core/index.js';
