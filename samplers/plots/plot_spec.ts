@@ -15,8 +15,8 @@ export interface PlotOptions extends SelectOptions {
 }
 
 export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-/** Tableau 10, as ArviZ and matplotlib colour chains. */
-const CHAIN_COLORS = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac'];
+/** Tableau 10 (as ArviZ and matplotlib colour chains) without its reds, which mark divergences. */
+const CHAIN_COLORS = ['#4c78a8', '#f58518', '#54a24b', '#b279a2', '#72b7b2', '#eeca3b', '#9d755d', '#17becf', '#bab0ac', '#79706e'];
 /** Divergent transitions, drawn over the draws. */
 export const DIVERGENT_COLOR = '#d62728';
 /** Scalars shown when no `vars` are given (the first ones), so a large model still renders. */
