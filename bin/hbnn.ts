@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `hbnn` command: `reproduce` runs the study and writes its report; `bench` runs the
- * benchmarks; `summary` and `plot` read CmdStan CSV (from hbnn or Stan); `--version`. `npm start` is `hbnn reproduce` with its defaults.
+ * benchmarks; `summary` and `plot` read CmdStan CSV (from hbnn or Stan); `--version`.
+ * `npm start` is `hbnn reproduce` with its defaults.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { nonNegativeInt, pathArg, positiveInt } from './cli_args.js';

@@ -12,7 +12,7 @@ import { withTempDir } from '../helpers/temp_dir.js';
 import { sample } from '../../samplers/run/sample.js';
 import { writeCmdStanCsv } from '../../samplers/io/cmdstan_csv.js';
 import { normal2 } from '../targets.js';
-import { STAN_CSV_DIR, STAN_CSV_FILES } from '../samplers/io/stan_written_csv.test.js';
+import { STAN_CSV_DIR, STAN_CSV_FILES } from '../samplers/io/stan_fixture.js';
 
 const cli = fileURLToPath(new URL('../../bin/hbnn.js', import.meta.url));
 const PKG = JSON.parse(readFileSync(fileURLToPath(new URL('../../../package.json', import.meta.url)), 'utf8')) as { version: string };

@@ -5,13 +5,10 @@
  * it saved is split off, and the means agree with what rstan printed for the fit.
  */
 import test from 'tape';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readCmdStanCsv } from '../../../samplers/io/cmdstan_csv.js';
 import { summary } from '../../../samplers/diagnostics/summary.js';
+import { STAN_CSV_FILES } from './stan_fixture.js';
 
-export const STAN_CSV_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'test', 'fixtures', 'stan_csv');
-export const STAN_CSV_FILES = [join(STAN_CSV_DIR, 'output_1.csv'), join(STAN_CSV_DIR, 'output_2.csv')];
 
 test("readCmdStanCsv: rstan's own files, warmup split off, settings read", (t) => {
   const trace = readCmdStanCsv(STAN_CSV_FILES);
