@@ -1,7 +1,8 @@
 /**
  * hbnn: gradient-based Bayesian inference in TypeScript. The package root holds what a user
  * needs (docs/architecture.md, "Public API"); each layer's own entry point holds what someone
- * who extends it needs: `hbnn/autodiff`, `hbnn/models`, `hbnn/samplers`, `hbnn/core`.
+ * who extends it needs: `hbnn/autodiff`, `hbnn/models`, `hbnn/samplers`, `hbnn/core`; and `hbnn/plots` (plots and
+ * their rendering to SVG and PNG).
  */
 
 // autodiff: tensors, the ops T, gradients, and the API for writing an op (docs/ops.md)
@@ -40,6 +41,13 @@ export { rhat, rhatBasic, rhatBulk, rhatTail, essBasic, essBulk, essTail, essMea
 export { samplerWarnings, diagnosticWarnings, ebfmi, type WarningOptions } from './samplers/index.js';
 export { writeCmdStanCsv, readCmdStanCsv, cmdStanCsvTexts, type CmdStanCsvOptions } from './samplers/index.js';
 export { writeTraceJson, readTraceJson, traceToJson, traceFromJson } from './samplers/index.js';
+// plots: the spec builders (plain objects, no vega loaded); rendering to SVG/PNG is in hbnn/plots
+export { plotTrace } from './samplers/plots/trace_plot.js';
+export { plotRank, type RankPlotOptions } from './samplers/plots/rank_plot.js';
+export { plotPair } from './samplers/plots/pair_plot.js';
+export { plotEnergy } from './samplers/plots/energy_plot.js';
+export { plotForest, type ForestPlotOptions } from './samplers/plots/forest_plot.js';
+export type { PlotOptions } from './samplers/plots/plot_spec.js';
 
 // core: the seeded RNG, libm, and the backend and gpu controls a user sets (kernels: hbnn/core)
 export { Rng, libm, setBackend, getBackend, backendInfo, calibrateAuto, prepareGpu, gpuStatus } from './core/index.js';

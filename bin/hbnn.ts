@@ -1,12 +1,17 @@
 #!/usr/bin/env node
 /**
  * The `hbnn` command: `reproduce` runs the study and writes its report; `bench` runs the
- * benchmarks. `npm start` is `hbnn reproduce` with its defaults.
+ * benchmarks; `summary` and `plot` read CmdStan CSV (from hbnn or Stan); `--version`.
+ * `npm start` is `hbnn reproduce` with its defaults.
  */
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { nonNegativeInt, pathArg, positiveInt } from './cli_args.js';
 import { FULL_SETTINGS, QUICK_SETTINGS, reproduce } from './reproduce.js';
 import { MODEL_NAMES, POST_ACCURACY } from './report/report.js';
+import { packageVersion } from './version.js';
+import { parseVars } from './cmdstan_files.js';
+import { runSummary } from './summary_command.js';
+import { PLOT_KINDS, runPlot } from './plot_command.js';
 
 /**
  * The benchmark registry (light: each benchmark loads its code when it runs). bench/ ships with
@@ -21,6 +26,7 @@ const program = new Command();
 program.name('hbnn').description('Hierarchical Bayesian neural networks with informative priors, reproduced with hbnn.');
 // A stray word (`hbnn reproduce quick` for `--quick`) is an error, not a full run with defaults.
 program.allowExcessArguments(false);
+program.version(packageVersion(), '-V, --version', 'print the version of hbnn (from its package.json)');
 
 program
   .command('reproduce')
@@ -81,6 +87,50 @@ program
       if (!report.ok) process.exitCode = 1;
     } catch (e) {
       console.error(`hbnn bench: ${(e as Error).message}`);
+      process.exitCode = 1;
+    }
+  });
+
+/** A --vars value as a list; a bad one is commander's invalid-argument error, naming the option. */
+const varsArg = (value: string) => {
+  try {
+    return parseVars(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+};
+
+program
+  .command('summary')
+  .description("summarise CmdStan CSV files (one per chain, from hbnn or Stan) as CmdStan's stansummary: mean, MCSE, sd, quantiles, ESS, R-hat, and the sampler's warnings")
+  .argument('<files...>', 'CmdStan CSV files, or folders of them')
+  .option('--vars <names>', 'only these parameters or elements, comma-separated (theta, theta[1]; elements from 1 as in Stan)', varsArg)
+  .option('--csv', 'print the table as CSV (warnings go to stderr)', false)
+  .action((files: string[], o: { vars?: string[]; csv: boolean }) => {
+    try {
+      const { out, warnings } = runSummary(files, o);
+      process.stdout.write(out);
+      if (o.csv) for (const w of warnings) console.error(`Warning: ${w}`);
+    } catch (e) {
+      console.error((e as Error).message);
+      process.exitCode = 1;
+    }
+  });
+
+program
+  .command('plot')
+  .description('plot CmdStan CSV files (one per chain, from hbnn or Stan): trace, rank, pair, energy or forest plot, as PNG or SVG')
+  .argument('<files...>', 'CmdStan CSV files, or folders of them')
+  .option('--kind <kind>', `the plot: ${PLOT_KINDS.join(', ')}`, 'trace')
+  .option('--vars <names>', 'parameters or elements to plot, comma-separated (theta, theta[1]; elements from 1 as in Stan; default: the first few)', varsArg)
+  .option('--out <file>', 'output file, .png or .svg (default: KIND.png)', pathArg('--out'))
+  .option('--title <text>', "the figure's title")
+  .action(async (files: string[], o: { kind: string; vars?: string[]; out?: string; title?: string }) => {
+    try {
+      const path = await runPlot(files, o);
+      console.log(`wrote ${path}`);
+    } catch (e) {
+      console.error((e as Error).message);
       process.exitCode = 1;
     }
   });

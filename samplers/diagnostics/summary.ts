@@ -31,6 +31,8 @@ export interface SummaryOptions {
   probs?: readonly number[];
   /** Only these parameters (names as in `trace.paramNames`); all by default. */
   params?: readonly string[];
+  /** Start with a row `lp__` for the log density of each draw, as CmdStan's stansummary does; false by default. */
+  lp?: boolean;
 }
 
 const DEFAULT_PROBS = [0.05, 0.5, 0.95] as const;
@@ -41,7 +43,7 @@ export function quantileLabel(prob: number): string {
 }
 
 /**
- * One summary row per scalar. Diagnostics need at least 4 draws per chain; with fewer, the
+ * One summary row per scalar (after an `lp__` row with `lp: true`). Diagnostics need at least 4 draws per chain; with fewer, the
  * diagnostic columns are NaN and the moments are still given.
  */
 export function summary(trace: Trace, options: SummaryOptions = {}): SummaryRow[] {
@@ -56,7 +58,7 @@ export function summary(trace: Trace, options: SummaryOptions = {}): SummaryRow[
     }
   }
   const names = trace.columnNames();
-  const rows: SummaryRow[] = [];
+  const rows: SummaryRow[] = options.lp ? [summarizeScalar('lp__', trace.stat('lp')!, probs)] : [];
   let column = 0;
   for (const p of trace.params) {
     const size = shapeSize(p.shape);

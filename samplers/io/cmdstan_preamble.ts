@@ -56,13 +56,35 @@ export function preambleLines(meta: TraceMeta, model: string, chain: ChainPreamb
   ];
 }
 
-/** The configuration lines' `key = value` pairs (CmdStan's `(Default)` marks dropped), first one wins. */
+/** rstan's `sample_file` names for CmdStan's settings. */
+const RSTAN_KEYS: Record<string, string> = { warmup: 'num_warmup', adapt_delta: 'delta', max_treedepth: 'max_depth', chain_id: 'id', adapt_engaged: 'engaged' };
+
+/**
+ * rstan's `key=value` line (no spaces around `=`) as CmdStan's settings: its names mapped,
+ * `sampler_t=NUTS(diag_e)` as engine and metric.
+ */
+function rstanSetting(key: string, value: string): [string, string][] {
+  const sampler = key === 'sampler_t' ? /^(NUTS|HMC)\((\w+)\)$/.exec(value) : null;
+  if (sampler) return [['algorithm', 'hmc'], ['engine', sampler[1] === 'NUTS' ? 'nuts' : 'static'], ['metric', sampler[2]]];
+  return [[RSTAN_KEYS[key] ?? key, value]];
+}
+
+/**
+ * The configuration lines' `key = value` pairs (CmdStan's `(Default)` marks dropped), first one
+ * wins; rstan's `key=value` lines too, under CmdStan's names (num_samples from iter − warmup).
+ */
 export function preambleSettings(commentLines: readonly string[]): Map<string, string> {
   const settings = new Map<string, string>();
+  const set = (k: string, v: string) => !settings.has(k) && settings.set(k, v);
   for (const line of commentLines) {
     const m = line.match(/^#\s*([A-Za-z_]+) = ([^(]*)/);
-    if (m && !settings.has(m[1])) settings.set(m[1], m[2].trim());
+    if (m) set(m[1], m[2].trim());
+    const r = m ? null : line.match(/^#\s*([A-Za-z_]+)=(\S*)\s*$/);
+    if (r) for (const [k, v] of rstanSetting(r[1], r[2])) set(k, v);
   }
+  const iter = Number(settings.get('iter'));
+  const warmup = Number(settings.get('num_warmup'));
+  if (!settings.has('num_samples') && Number.isInteger(iter) && Number.isInteger(warmup)) set('num_samples', String(iter - warmup));
   return settings;
 }
 

@@ -13,8 +13,8 @@ const distFile = (p: string) => join(ROOT, p);
 
 test('browser build: each Node adapter has a browser twin with the same exports', async (t) => {
   const pairs = Object.entries(pkg.browser);
-  t.ok(pairs.length === 5, `${pairs.length} adapters in package.json "browser"`);
-  for (const twin of ['files', 'gpu_loader', 'terminal_progress', 'worker_host', 'worker_port']) {
+  t.ok(pairs.length === 6, `${pairs.length} adapters in package.json "browser"`);
+  for (const twin of ['files', 'gpu_loader', 'png_raster', 'terminal_progress', 'worker_host', 'worker_port']) {
     t.equal(pkg.browser[`./dist/core/platform/${twin}.js`], `./dist/core/platform/${twin}.browser.js`, `core/platform/${twin} is a mapped pair`);
   }
   for (const [node, browser] of pairs) {
