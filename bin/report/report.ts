@@ -276,8 +276,8 @@ function htmlTable(rows: string[][], className?: string): string {
 const CSS = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1300px;margin:1.2em auto;padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.6em;margin:.3em 0}table{border-collapse:collapse;margin:.6em 0}th,td{border:1px solid #ccc;padding:.25em .6em;text-align:right}
 th:first-child,td:first-child{text-align:left}thead{background:#f3f3f3}
-table.accuracy td:nth-child(2){text-align:left}table.accuracy tbody tr:nth-child(3n+1) td{border-top:2px solid #888;font-weight:600}
-.lead{display:flex;gap:2em;align-items:flex-start;flex-wrap:wrap}.lead figure{margin:0;flex:1 1 520px}
+table.accuracy th,table.accuracy td{white-space:nowrap}table.accuracy th:nth-child(2),table.accuracy td:nth-child(2){text-align:left}table.accuracy tbody tr:nth-child(3n+1) td{border-top:2px solid #888;font-weight:600}
+.lead{display:flex;gap:2em;align-items:flex-start;flex-wrap:wrap}.lead>div{flex:0 1 580px}.lead>div p{font-size:.9em;color:#444}.lead figure{margin:3.2em 0 0;flex:1 1 480px}
 .smoke{background:#fff3cd;border:2px solid #d39e00;padding:.5em .8em;font-weight:600;margin:0 0 .5em}
 figure{margin:1.2em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}figcaption{color:#555;font-style:italic}
 details{margin:.8em 0}summary{cursor:pointer;font-weight:600}
