@@ -166,8 +166,11 @@ export async function reproduce(opts: ReproduceOptions): Promise<StudyMetrics> {
   return metrics;
 }
 
-/** The data of a run and the name the report and metrics.json give it. */
-function studyData(opts: ReproduceOptions): { study: StudyData; name: string; source: string } {
+/**
+ * The data of a run and the name the report and metrics.json give it: `--data FILE`, generated
+ * rotated moons (`generate`, with `seed`), or by default the post's own data.
+ */
+export function studyData(opts: ReproduceOptions): { study: StudyData; name: string; source: string } {
   if (opts.generate && opts.data) throw new Error('give either --data FILE or --generate, not both');
   if (opts.generate) {
     const source = `rotatedMoons({ groups: 18, nSamples: 100, noise: 0.3, seed: ${opts.seed} })`;
