@@ -331,7 +331,8 @@ function writeStudyReport(run: StudyRun, metrics: StudyMetrics, figures: ReportF
   const notes = [
     'Accuracies are pooled over all groups; a point is class 1 where the posterior mean probability exceeds 0.5.',
     `Sampler: NUTS, ${opts.chains} chains × (${opts.tune} warmup + ${opts.draws} draws) per group model; the hierarchical model ${opts.chains} chains × (${run.hierarchicalTune} warmup + ${run.hierarchicalDraws} draws) with target accept ${HIERARCHICAL_TARGET_ACCEPT} and ADVI initialisation.`,
-    'R-hat of lp__ (log density) is reported per model as lpMaxRhat in metrics.json: judge convergence on it and on the predictions, since single network weights are not identified (sign flips, permuted hidden units).',
+    'R-hat and bulk-ESS of lp__ (log density) and of the predictions (each training point\'s class-1 probability) are the worst over a model\'s fits (lpMaxRhat, lpMinEssBulk, predictionMaxRhat, predictionMinEssBulk in metrics.json): judge convergence on them, since single network weights are not identified (sign flips, permuted hidden units).',
+    'Groups and chains are numbered from 1, as CmdStan numbers chains; group 1 is Xs_train[0] of the data file.',
   ];
   writeReport(opts.out, {
     metrics, postTable: POST_ACCURACY, stanTable: STAN_ACCURACY, figures,
