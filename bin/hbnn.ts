@@ -29,7 +29,7 @@ program
   .option('--data <file>', "study data as JSON { Xs_train, Ys_train, Xs_test, Ys_test } (default: the post's data, numpy seed 31, shipped with hbnn)", pathArg('--data'))
   .option('--generate', "generated rotated moons (the post's recipe, new draws with --seed) instead of the post's data", false)
   .option('--out <dir>', 'output directory', pathArg('--out'), 'hbnn-report')
-  .option('--seed <n>', 'seed of the data and of the samplers', nonNegativeInt('--seed'), 0)
+  .option('--seed <n>', 'seed of the samplers (and of the data with --generate)', nonNegativeInt('--seed'), 0)
   .option('--chains <n>', `chains per model (default ${FULL_SETTINGS.chains})`, positiveInt('--chains'))
   .option('--draws <n>', `draws per chain, every model (default ${FULL_SETTINGS.draws}, --quick ${QUICK_SETTINGS.draws})`, positiveInt('--draws'))
   .option("--tune <n>", `warmup iterations per chain, every model (default ${FULL_SETTINGS.tune}; --quick ${QUICK_SETTINGS.tune}, hierarchical ${QUICK_SETTINGS.hierarchicalTune})`, positiveInt("--tune"))

@@ -146,6 +146,7 @@ interface HierarchicalFit {
 }
 
 export async function reproduce(opts: ReproduceOptions): Promise<StudyMetrics> {
+  if (opts.generate && opts.data) throw new Error(BOTH_DATA_SOURCES); // before --out is made
   checkWritableDir(opts.out); // before any sampling: a bad --out fails in seconds
   if (opts.quick) opts.log(QUICK_BANNER);
   const run = prepareRun(opts);
@@ -166,12 +167,14 @@ export async function reproduce(opts: ReproduceOptions): Promise<StudyMetrics> {
   return metrics;
 }
 
+const BOTH_DATA_SOURCES = 'give either --data FILE or --generate, not both';
+
 /**
  * The data of a run and the name the report and metrics.json give it: `--data FILE`, generated
  * rotated moons (`generate`, with `seed`), or by default the post's own data.
  */
 export function studyData(opts: ReproduceOptions): { study: StudyData; name: string; source: string } {
-  if (opts.generate && opts.data) throw new Error('give either --data FILE or --generate, not both');
+  if (opts.generate && opts.data) throw new Error(BOTH_DATA_SOURCES);
   if (opts.generate) {
     const source = `rotatedMoons({ groups: 18, nSamples: 100, noise: 0.3, seed: ${opts.seed} })`;
     return { study: rotatedMoons({ seed: opts.seed }), name: `generated rotated moons (seed ${opts.seed})`, source };
