@@ -309,7 +309,8 @@ async function writeFigures(run: StudyRun, metrics: StudyMetrics, results: Recor
   await figure('accuracy.png', 'Pooled train and test accuracy of the three models beside the post’s and Stan’s.', accuracyFigure(MODEL_NAMES.map((m) => ({
     model: m, train: metrics[m].trainAccuracy, test: metrics[m].testAccuracy, postTrain: POST_ACCURACY[m].train, postTest: POST_ACCURACY[m].test, stanTrain: STAN_ACCURACY[m].train, stanTest: STAN_ACCURACY[m].test,
   })), { title: 'Accuracy: hbnn beside the post and Stan' }));
-  await figure('training_data.png', 'Training data per group (50 points each).', trainingDataFigure(points));
+  const sizes = [...new Set(points.map((p) => p.X.length))];
+  await figure('training_data.png', `Training data per group (${sizes.join(' to ')} points each).`, trainingDataFigure(points));
   const prob = { valueLabel: 'P(class 1)', scheme: 'redblue', reverse: true };
   await figure('surface_flat.png', 'Decision surfaces of the flat BNNs (posterior mean probability).', surfaceFigure(points, results.flat.surfaces, { title: 'Flat BNN per group', ...prob }));
   await figure('surface_hierarchical.png', 'Decision surfaces of the hierarchical BNN.', surfaceFigure(points, results.hierarchical.surfaces, { title: 'Hierarchical BNN', ...prob }));
