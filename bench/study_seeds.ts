@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   for (const seed of seeds) {
     const t0 = performance.now();
     const metrics = await reproduce({
-      out: join(out, `seed-${seed}`), seed, parallel: true, progress: false, log: () => {},
+      out: join(out, `seed-${seed}`), seed, generate: true, parallel: true, progress: false, log: () => {},
       chains: num('chains', FULL_SETTINGS.chains), tune: num('tune', FULL_SETTINGS.tune), draws: num('draws', FULL_SETTINGS.draws),
       hierarchicalTune: num('tune', FULL_SETTINGS.hierarchicalTune), hierarchicalDraws: num('draws', FULL_SETTINGS.hierarchicalDraws),
     });

@@ -7,7 +7,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { nonNegativeInt, pathArg, positiveInt } from './cli_args.js';
 import { FULL_SETTINGS, QUICK_SETTINGS, reproduce } from './reproduce.js';
-import { MODEL_NAMES, POST_ACCURACY } from './report/report.js';
+import { MODEL_NAMES, POST_ACCURACY, STAN_ACCURACY } from './report/report.js';
 import { packageVersion } from './version.js';
 import { parseVars } from './cmdstan_files.js';
 import { runSummary } from './summary_command.js';
@@ -32,16 +32,17 @@ program
   .command('reproduce')
   .allowExcessArguments(false)
   .description('run the study (flat, hierarchical and informative-prior BNNs) and write metrics.json, figures and report.html')
-  .option('--data <file>', 'study data as JSON { Xs_train, Ys_train, Xs_test, Ys_test } (default: generated rotated moons)', pathArg('--data'))
+  .option('--data <file>', "study data as JSON { Xs_train, Ys_train, Xs_test, Ys_test } (default: the post's data, numpy seed 31, shipped with hbnn)", pathArg('--data'))
+  .option('--generate', "generated rotated moons (the post's recipe, new draws with --seed) instead of the post's data", false)
   .option('--out <dir>', 'output directory', pathArg('--out'), 'hbnn-report')
-  .option('--seed <n>', 'seed of the data and of the samplers', nonNegativeInt('--seed'), 0)
+  .option('--seed <n>', 'seed of the samplers (and of the data with --generate)', nonNegativeInt('--seed'), 0)
   .option('--chains <n>', `chains per model (default ${FULL_SETTINGS.chains})`, positiveInt('--chains'))
   .option('--draws <n>', `draws per chain, every model (default ${FULL_SETTINGS.draws}, --quick ${QUICK_SETTINGS.draws})`, positiveInt('--draws'))
   .option("--tune <n>", `warmup iterations per chain, every model (default ${FULL_SETTINGS.tune}; --quick ${QUICK_SETTINGS.tune}, hierarchical ${QUICK_SETTINGS.hierarchicalTune})`, positiveInt("--tune"))
   .option('--quick', 'short chains and NUTS tree depth at most 6: about a minute and a half on 2 cores', false)
   .option('--no-parallel', 'run chains one after another instead of in worker threads')
   .option('--no-progress', 'no progress bars')
-  .action(async (o: { data?: string; out: string; seed: number; chains?: number; draws?: number; tune?: number; quick: boolean; parallel: boolean; progress: boolean }) => {
+  .action(async (o: { data?: string; generate: boolean; out: string; seed: number; chains?: number; draws?: number; tune?: number; quick: boolean; parallel: boolean; progress: boolean }) => {
     const defaults = o.quick ? QUICK_SETTINGS : FULL_SETTINGS;
     const controller = new AbortController();
     let interrupts = 0;
@@ -53,18 +54,19 @@ program
     const t0 = performance.now();
     try {
       const metrics = await reproduce({
-        data: o.data, out: o.out, seed: o.seed, quick: o.quick,
+        data: o.data, generate: o.generate, out: o.out, seed: o.seed, quick: o.quick,
         chains: o.chains ?? defaults.chains, draws: o.draws ?? defaults.draws, tune: o.tune ?? defaults.tune,
         hierarchicalDraws: o.draws ?? defaults.hierarchicalDraws, hierarchicalTune: o.tune ?? defaults.hierarchicalTune,
         maxTreeDepth: o.quick ? QUICK_SETTINGS.maxTreeDepth : undefined,
         parallel: o.parallel, progress: o.progress && !!process.stderr.isTTY,
         log: (line) => console.log(line), signal: controller.signal,
       });
-      console.log('\nmodel          train     test      (post: train / test)');
+      console.log(`\ndata: ${String(metrics.data.name)}`);
+      console.log('model          train     test      (post: train / test; Stan 2.21 on the post\'s data: train / test)');
       const percent = (fraction: number) => (100 * fraction).toFixed(2);
       for (const m of MODEL_NAMES) {
         const r = metrics[m];
-        console.log(`${m.padEnd(14)} ${percent(r.trainAccuracy).padStart(6)}%  ${percent(r.testAccuracy).padStart(6)}%   (${percent(POST_ACCURACY[m].train)}% / ${percent(POST_ACCURACY[m].test)}%)`);
+        console.log(`${m.padEnd(14)} ${percent(r.trainAccuracy).padStart(6)}%  ${percent(r.testAccuracy).padStart(6)}%   (${percent(POST_ACCURACY[m].train)}% / ${percent(POST_ACCURACY[m].test)}%; ${percent(STAN_ACCURACY[m].train)}% / ${percent(STAN_ACCURACY[m].test)}%)`);
       }
       console.log(`\nwrote ${o.out}/report.html, report.md, metrics.json and figures in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     } catch (e) {

@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadStudyData, type StudyData } from '../models/data/study_data.js';
+import { WIECKI2018_NAME, WIECKI2018_PATH } from '../models/data/wiecki2018.js';
 import { rotatedMoons } from '../models/data/moons.js';
 import { groupPrior, type LayerPrior } from '../models/bnn/group_prior.js';
 import { predict } from '../models/bnn/predict.js';
@@ -16,16 +17,18 @@ import { nuts } from '../samplers/mcmc/nuts.js';
 import { adviInitializer } from '../samplers/vi/advi_initializer.js';
 import { summary, formatSummary, type SummaryRow } from '../samplers/diagnostics/summary.js';
 import { samplerWarnings } from '../samplers/diagnostics/warnings.js';
-import { rhat } from '../samplers/diagnostics/rhat.js';
 import type { Trace } from '../samplers/trace/trace.js';
 import { accuracyFigure, correlationFigure, singleSurfaceFigure, surfaceFigure, surfaceGridPoints, traceDensityFigure, trainingDataFigure } from './report/figures.js';
 import { renderPng } from './report/render.js';
-import { MODEL_NAMES, POST_ACCURACY, STAN_ACCURACY, checkWritableDir, writeMetrics, writeReport, type ModelMetrics, type ModelName, type ReportFigure, type StudyMetrics } from './report/report.js';
+import { fitDiagnostics, poolDiagnostics, predictionChains, type FitDiagnostics } from './report/fit_diagnostics.js';
+import { MODEL_NAMES, POST_ACCURACY, QUICK_BANNER, STAN_ACCURACY, checkWritableDir, writeMetrics, writeReport, type ModelMetrics, type ModelName, type ReportFigure, type StudyMetrics } from './report/report.js';
 import { STUDY_TARGETS_MODULE, buildFlat, buildHierarchical, buildInformative } from '../models/bnn/study_targets.js';
 
 export interface ReproduceOptions {
-  /** A study JSON file (DESIGN.md's --data format); default: rotatedMoons with `seed`. */
+  /** A study JSON file (DESIGN.md's --data format); default: the post's data (models/data/wiecki2018_seed31.json). */
   data?: string;
+  /** Generated data instead, `rotatedMoons({ seed })`: new draws of the post's recipe. */
+  generate?: boolean;
   out: string;
   seed: number;
   chains: number;
@@ -71,12 +74,14 @@ function forSurface(trace: Trace): Trace {
 }
 
 interface ModelResult {
-  metrics: ModelMetrics & { lpMaxRhat: number };
+  metrics: ModelMetrics;
   /** Per group: decision surface (posterior mean of P(class 1)) and its sd over the grid. */
   surfaces: Float64Array[];
   sds: Float64Array[];
   warnings: string[];
 }
+
+const orNaN = (v: number) => (Number.isFinite(v) ? v : NaN);
 
 function accuracy(pred: Float64Array, y: readonly number[]): number {
   let correct = 0;
@@ -84,17 +89,24 @@ function accuracy(pred: Float64Array, y: readonly number[]): number {
   return correct;
 }
 
-/** Largest R-hat and smallest bulk-ESS over parameters (NaN-free), and R-hat of lp__. */
-function convergence(trace: Trace, rows: SummaryRow[]): { maxRhat: number; minEssBulk: number; lpRhat: number } {
+/** Largest R-hat and smallest bulk-ESS over the parameters (single weights; NaN-free). */
+function convergence(rows: SummaryRow[]): { maxRhat: number; minEssBulk: number } {
   let maxRhat = -Infinity;
   let minEssBulk = Infinity;
   for (const r of rows) {
     if (Number.isFinite(r.rhat)) maxRhat = Math.max(maxRhat, r.rhat);
     if (Number.isFinite(r.essBulk)) minEssBulk = Math.min(minEssBulk, r.essBulk);
   }
-  const lp = trace.stat('lp');
-  const lpRhat = lp && trace.chains > 1 ? rhat(lp) : NaN;
-  return { maxRhat: Number.isFinite(maxRhat) ? maxRhat : NaN, minEssBulk: Number.isFinite(minEssBulk) ? minEssBulk : NaN, lpRhat };
+  return { maxRhat: Number.isFinite(maxRhat) ? maxRhat : NaN, minEssBulk: Number.isFinite(minEssBulk) ? minEssBulk : NaN };
+}
+
+/** A model's metrics: pooled accuracy counts, time, the weights' worst R-hat and ESS, the fit diagnostics. */
+function modelMetrics(run: StudyRun, counts: { train: number; test: number }, t0: number, weights: { maxRhat: number; minEssBulk: number }, d: FitDiagnostics): ModelMetrics {
+  return {
+    trainAccuracy: counts.train / run.nTrain, testAccuracy: counts.test / run.nTest, seconds: (performance.now() - t0) / 1000,
+    divergences: d.divergences, maxRhat: weights.maxRhat, minEssBulk: weights.minEssBulk, lpMaxRhat: d.lpRhat,
+    treeDepthHits: d.treeDepthHits, minEbfmi: d.minEbfmi, lpMinEssBulk: d.lpEssBulk, predictionMaxRhat: d.predictionMaxRhat, predictionMinEssBulk: d.predictionMinEss,
+  };
 }
 
 /** Train/test accuracy counts and grid surfaces of one model's trace for one group. */
@@ -120,9 +132,9 @@ interface StudyRun {
   /** NUTS and chain options of every model; the hierarchical one overrides a few. */
   base: SampleOptions;
   settings: StudyMetrics['settings'];
-  dataInfo: StudyMetrics['data'];
+  dataInfo: StudyMetrics['data'] & { name: string };
   /** Metrics of the models finished so far, for the partial metrics.json. */
-  finished: Partial<Record<ModelName, ModelResult['metrics']>>;
+  finished: Partial<Record<ModelName, ModelMetrics>>;
 }
 
 /** The hierarchical model's fit, which the informative priors and several figures need. */
@@ -134,8 +146,11 @@ interface HierarchicalFit {
 }
 
 export async function reproduce(opts: ReproduceOptions): Promise<StudyMetrics> {
+  if (opts.generate && opts.data) throw new Error(BOTH_DATA_SOURCES); // before --out is made
   checkWritableDir(opts.out); // before any sampling: a bad --out fails in seconds
+  if (opts.quick) opts.log(QUICK_BANNER);
   const run = prepareRun(opts);
+  opts.log(`data: ${run.dataInfo.name} (${run.groups} groups, ${run.nTrain} training and ${run.nTest} test points)`);
   const flat = await fitFlat(run);
   run.finished.flat = flat.metrics;
   writePartialMetrics(run);
@@ -152,9 +167,25 @@ export async function reproduce(opts: ReproduceOptions): Promise<StudyMetrics> {
   return metrics;
 }
 
+const BOTH_DATA_SOURCES = 'give either --data FILE or --generate, not both';
+
+/**
+ * The data of a run and the name the report and metrics.json give it: `--data FILE`, generated
+ * rotated moons (`generate`, with `seed`), or by default the post's own data.
+ */
+export function studyData(opts: ReproduceOptions): { study: StudyData; name: string; source: string } {
+  if (opts.generate && opts.data) throw new Error(BOTH_DATA_SOURCES);
+  if (opts.generate) {
+    const source = `rotatedMoons({ groups: 18, nSamples: 100, noise: 0.3, seed: ${opts.seed} })`;
+    return { study: rotatedMoons({ seed: opts.seed }), name: `generated rotated moons (seed ${opts.seed})`, source };
+  }
+  if (opts.data) return { study: loadStudyData(opts.data), name: `the file ${opts.data}`, source: opts.data };
+  return { study: loadStudyData(WIECKI2018_PATH), name: WIECKI2018_NAME, source: 'models/data/wiecki2018_seed31.json (shipped with hbnn)' };
+}
+
 /** Load or generate the data and fix the settings that metrics.json records. */
 function prepareRun(opts: ReproduceOptions): StudyRun {
-  const study = opts.data ? loadStudyData(opts.data) : rotatedMoons({ seed: opts.seed });
+  const { study, name, source } = studyData(opts);
   checkEqualTrainingGroups(study, opts.data ?? 'data');
   const groups = study.Xs_train.length;
   const nTrain = study.Ys_train.reduce((s, y) => s + y.length, 0);
@@ -163,7 +194,7 @@ function prepareRun(opts: ReproduceOptions): StudyRun {
   const hierarchicalTune = opts.hierarchicalTune ?? opts.tune;
   const maxTreeDepth = opts.maxTreeDepth ?? 10;
   const settings = { chains: opts.chains, draws: opts.draws, tune: opts.tune, hierarchicalDraws, hierarchicalTune, seed: opts.seed, parallel: opts.parallel, quick: !!opts.quick, sampler: 'nuts', hierarchicalTargetAccept: HIERARCHICAL_TARGET_ACCEPT, hierarchicalInit: 'advi+adapt_diag', realizationsPerDraw: REALIZATIONS_PER_DRAW, maxTreeDepth };
-  const dataInfo = { source: opts.data ?? `rotatedMoons({ groups: 18, nSamples: 100, noise: 0.3, seed: ${opts.seed} })`, groups, trainPoints: nTrain, testPoints: nTest };
+  const dataInfo = { name, source, postData: !opts.generate && !opts.data, groups, trainPoints: nTrain, testPoints: nTest };
   const base: SampleOptions = { sampler: nuts({ maxTreeDepth }), chains: opts.chains, draws: opts.draws, tune: opts.tune, progress: opts.progress, parallel: opts.parallel && opts.chains > 1, signal: opts.signal };
   return { opts, study, groups, nTrain, nTest, grid: surfaceGridPoints(), maxTreeDepth, hierarchicalDraws, hierarchicalTune, base, settings, dataInfo, finished: {} };
 }
@@ -214,22 +245,24 @@ async function fitInformative(run: StudyRun, hierarchicalTrace: Trace): Promise<
 async function perGroup(run: StudyRun, name: ModelName, build: (g: number) => BnnModel, exportName: string, args: (g: number) => unknown): Promise<ModelResult> {
   const { opts, study, groups: G, grid } = run;
   const t0 = performance.now();
-  let train = 0, test = 0, divergences = 0, maxRhat = -Infinity, minEss = Infinity, lpMaxRhat = -Infinity;
-  const surfaces: Float64Array[] = [], sds: Float64Array[] = [], warnings: string[] = [];
+  let train = 0, test = 0, maxRhat = -Infinity, minEss = Infinity;
+  const surfaces: Float64Array[] = [], sds: Float64Array[] = [], warnings: string[] = [], fits: FitDiagnostics[] = [];
   for (let g = 0; g < G; g++) {
     const model = build(g);
     const trace = await sample(model, { ...run.base, seed: opts.seed * 1000 + g, workerTarget: { module: STUDY_TARGETS_MODULE, exportName, args: args(g) } });
-    if (trace.meta.interrupted) throw new Error(`${name}: interrupted in group ${g}`);
+    if (trace.meta.interrupted) throw new Error(`${name}: interrupted in group ${g + 1}`);
     const ev = evaluateGroup(model, trace, study, g, grid);
     train += ev.train; test += ev.test;
     surfaces.push(ev.surface.mean); sds.push(ev.surface.sd);
-    const c = convergence(trace, summary(trace));
-    divergences += trace.numDivergences();
-    maxRhat = Math.max(maxRhat, c.maxRhat); minEss = Math.min(minEss, c.minEssBulk); lpMaxRhat = Math.max(lpMaxRhat, c.lpRhat);
-    for (const w of samplerWarnings(trace, { maxTreeDepth: run.maxTreeDepth })) warnings.push(`${name}, group ${g}: ${w}`);
-    opts.log(`  ${name} group ${g + 1}/${G}: ${trace.numDivergences()} divergences, R-hat(lp) ${c.lpRhat.toFixed(3)}`);
+    const c = convergence(summary(trace));
+    maxRhat = Math.max(maxRhat, c.maxRhat); minEss = Math.min(minEss, c.minEssBulk);
+    const d = fitDiagnostics(trace, run.maxTreeDepth, predictionChains(model, trace, study.Xs_train[g]));
+    fits.push(d);
+    // Groups are numbered from 1 for people, as in the figures (the arrays stay 0-based).
+    for (const w of samplerWarnings(trace, { maxTreeDepth: run.maxTreeDepth })) warnings.push(`${name}, group ${g + 1}: ${w}`);
+    opts.log(`  ${name} group ${g + 1}/${G}: ${d.divergences} divergences, R-hat(lp) ${d.lpRhat.toFixed(3)}`);
   }
-  const metrics = { trainAccuracy: train / run.nTrain, testAccuracy: test / run.nTest, seconds: (performance.now() - t0) / 1000, divergences, maxRhat, minEssBulk: minEss, lpMaxRhat };
+  const metrics = modelMetrics(run, { train, test }, t0, { maxRhat: orNaN(maxRhat), minEssBulk: orNaN(minEss) }, poolDiagnostics(fits));
   return { metrics, surfaces, sds, warnings };
 }
 
@@ -253,9 +286,11 @@ async function fitHierarchical(run: StudyRun): Promise<HierarchicalFit> {
     surfaces.push(ev.surface.mean); sds.push(ev.surface.sd);
   }
   const rows = summary(trace);
-  const c = convergence(trace, rows);
+  const perGroup = Array.from({ length: run.groups }, (_, g) => predictionChains(model, trace, study.Xs_train[g], g));
+  const predictions = Array.from({ length: trace.chains }, (_, c) => perGroup.flatMap((p) => p[c]));
+  const d = fitDiagnostics(trace, run.maxTreeDepth, predictions);
   const result: ModelResult = {
-    metrics: { trainAccuracy: train / run.nTrain, testAccuracy: test / run.nTest, seconds: (performance.now() - t0) / 1000, divergences: trace.numDivergences(), maxRhat: c.maxRhat, minEssBulk: c.minEssBulk, lpMaxRhat: c.lpRhat },
+    metrics: modelMetrics(run, { train, test }, t0, convergence(rows), d),
     surfaces, sds, warnings: samplerWarnings(trace, { maxTreeDepth: run.maxTreeDepth }).map((w) => `hierarchical: ${w}`),
   };
   logModelDone(run, 'hierarchical', result.metrics);
@@ -273,17 +308,19 @@ async function writeFigures(run: StudyRun, metrics: StudyMetrics, results: Recor
   };
   await figure('accuracy.png', 'Pooled train and test accuracy of the three models beside the post’s and Stan’s.', accuracyFigure(MODEL_NAMES.map((m) => ({
     model: m, train: metrics[m].trainAccuracy, test: metrics[m].testAccuracy, postTrain: POST_ACCURACY[m].train, postTest: POST_ACCURACY[m].test, stanTrain: STAN_ACCURACY[m].train, stanTest: STAN_ACCURACY[m].test,
-  }))));
-  await figure('training_data.png', 'Training data per group (50 points each).', trainingDataFigure(points));
+  })), { title: 'Accuracy: hbnn beside the post and Stan' }));
+  const sizes = [...new Set(points.map((p) => p.X.length))];
+  await figure('training_data.png', `Training data per group (${sizes.join(' to ')} points each).`, trainingDataFigure(points));
   const prob = { valueLabel: 'P(class 1)', scheme: 'redblue', reverse: true };
   await figure('surface_flat.png', 'Decision surfaces of the flat BNNs (posterior mean probability).', surfaceFigure(points, results.flat.surfaces, { title: 'Flat BNN per group', ...prob }));
   await figure('surface_hierarchical.png', 'Decision surfaces of the hierarchical BNN.', surfaceFigure(points, results.hierarchical.surfaces, { title: 'Hierarchical BNN', ...prob }));
   await figure('surface_informative.png', 'Decision surfaces of the flat BNNs with informative priors.', surfaceFigure(points, results.informative.surfaces, { title: 'Informative-prior BNN per group', ...prob }));
   await figure('uncertainty_hierarchical.png', 'Predictive uncertainty of the hierarchical BNN (posterior sd of the probability).', surfaceFigure(points, results.hierarchical.sds, { title: 'Hierarchical BNN: predictive sd', valueLabel: 'sd of P(class 1)', scheme: 'viridis' }));
   const sdNames = h.model.params.filter((p) => /^sd/.test(p.name)).map((p) => p.name);
-  await figure('group_sds.png', 'Trace and density of the group standard deviations.', traceDensityFigure(sdNames.map((name) => ({ name, chains: h.trace.scalarChains(name) }))));
+  await figure('group_sds.png', 'Trace and density of the group standard deviations.', traceDensityFigure(sdNames.map((name) => ({ name, chains: h.trace.scalarChains(name) })), { title: 'Hierarchical BNN: group standard deviations per layer' }));
   const meanSurface = predict(h.model, forSurface(h.trace), run.grid);
-  await figure('surface_group_mean.png', 'Decision surface of the group-mean weights alone.', singleSurfaceFigure(meanSurface.mean, { title: 'Group-mean weights', ...prob }));
+  const pooled = { X: points.flatMap((p) => p.X), y: points.flatMap((p) => p.y) };
+  await figure('surface_group_mean.png', 'Decision surface of the group-mean weights alone, with every group’s training points.', singleSurfaceFigure(meanSurface.mean, { title: 'Group-mean weights (training points of all groups)', ...prob, points: pooled }));
   const mu0 = h.model.params.find((p) => /^mu/.test(p.name));
   if (mu0) {
     const { matrix, labels } = correlationOf(h.trace, mu0.name);
@@ -298,7 +335,8 @@ function writeStudyReport(run: StudyRun, metrics: StudyMetrics, figures: ReportF
   const notes = [
     'Accuracies are pooled over all groups; a point is class 1 where the posterior mean probability exceeds 0.5.',
     `Sampler: NUTS, ${opts.chains} chains × (${opts.tune} warmup + ${opts.draws} draws) per group model; the hierarchical model ${opts.chains} chains × (${run.hierarchicalTune} warmup + ${run.hierarchicalDraws} draws) with target accept ${HIERARCHICAL_TARGET_ACCEPT} and ADVI initialisation.`,
-    'R-hat of lp__ (log density) is reported per model as lpMaxRhat in metrics.json: judge convergence on it and on the predictions, since single network weights are not identified (sign flips, permuted hidden units).',
+    'R-hat and bulk-ESS of lp__ (log density) and of the predictions (each training point\'s class-1 probability) are the worst over a model\'s fits (lpMaxRhat, lpMinEssBulk, predictionMaxRhat, predictionMinEssBulk in metrics.json): judge convergence on them, since single network weights are not identified (sign flips, permuted hidden units).',
+    'Groups and chains are numbered from 1, as CmdStan numbers chains; group 1 is Xs_train[0] of the data file.',
   ];
   writeReport(opts.out, {
     metrics, postTable: POST_ACCURACY, stanTable: STAN_ACCURACY, figures,

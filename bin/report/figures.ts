@@ -21,9 +21,13 @@ const PANEL_PX = 120;
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 /** Training-data classes: the first two Tableau colours (matplotlib's C0, C1 in the post). */
 const CLASS_COLORS = ['#1f77b4', '#ff7f0e'];
-/** Over a surface: class 0 white with a black edge, class 1 black with a white edge. */
+/**
+ * Over a red/blue surface the classes differ in shape as well as in fill, so they stay apart at
+ * report size: class 0 white circles with a black edge, class 1 black triangles with a white edge.
+ */
 const OVERLAY_FILL = ['white', 'black'];
 const OVERLAY_STROKE = ['black', 'white'];
+const OVERLAY_SHAPE = ['circle', 'triangle-up'];
 /** Accuracy bars: ours in blue, the post's in grey, Stan's in gold. */
 const SOURCE_COLORS: Record<string, string> = { hbnn: '#4c78a8', post: '#9d9d9d', Stan: '#d6a23c' };
 /** Traces longer than this are thinned by a stride for drawing (the density uses every draw). */
@@ -197,10 +201,11 @@ function surfaceLayers(domain: [number, number], options: SurfaceOptions) {
     },
     {
       transform: [{ filter: "datum.kind === 'point'" }],
-      mark: { type: 'point', shape: 'circle', filled: true, size: 16, strokeWidth: 0.7, clip: true },
+      mark: { type: 'point', filled: true, size: 26, strokeWidth: 0.8, opacity: 1, clip: true },
       encoding: {
         x: axisX,
         y: axisY,
+        shape: { field: 'cls', type: 'nominal', title: 'class', scale: { domain: ['0', '1'], range: OVERLAY_SHAPE } },
         fill: {
           field: 'cls',
           type: 'nominal',

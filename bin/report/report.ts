@@ -21,6 +21,15 @@ export interface ModelMetrics {
   minEssBulk: number;
   /** R-hat of the log density (the largest over a model's fits), which the weight symmetries leave identified. */
   lpMaxRhat?: number;
+  /** Smallest bulk-ESS of the log density over a model's fits. */
+  lpMinEssBulk?: number;
+  /** Draws that hit the maximum tree depth, summed over a model's fits. */
+  treeDepthHits?: number;
+  /** Smallest E-BFMI over chains and fits. */
+  minEbfmi?: number;
+  /** Largest R-hat and smallest bulk-ESS of the training points' predicted probabilities. */
+  predictionMaxRhat?: number;
+  predictionMinEssBulk?: number;
 }
 
 /** The content of metrics.json: each model's metrics under its name, the run's settings and its data. */
@@ -138,6 +147,11 @@ export function writeMetrics(dir: string, metrics: StudyMetrics): string {
   return path;
 }
 
+/** The first line of a `--quick` run's report and console output. */
+export const QUICK_BANNER =
+  'Smoke test (--quick): short chains and NUTS trees of depth at most 6, NOT converged. It checks that ' +
+  'the pipeline runs; do not read its numbers as a reproduction (run without --quick for that).';
+
 const SYMMETRY_TEXT =
   'Single network weights are not identified. Flipping the signs of a hidden unit\'s incoming and ' +
   'outgoing weights (tanh is odd) or permuting the hidden units of a layer leaves the network\'s ' +
@@ -146,16 +160,17 @@ const SYMMETRY_TEXT =
   'Stan: on the post\'s data Stan 2.21 gives a minimum bulk-ESS of 2 among 763 parameters and an ' +
   'R-hat of 1.8 over two chains. We judge convergence on the log density and on the predictions ' +
   '(class probabilities), which the symmetries leave unchanged, and show the weight diagnostics ' +
-  'above as they are rather than hiding them. The hierarchical posterior is also a funnel: in ' +
+  'in the table above as they are rather than hiding them. The hierarchical posterior is also a funnel: in ' +
   'Stan\'s fit the group sds are tiny for the first two layers (about 0.02 and 0.03) and large for ' +
   'the output layer (about 3.7), which is what the non-centred form and target accept 0.9 are for.';
 
-const INTRO_TEXT =
-  "Accuracies are pooled over all groups; the post is T. Wiecki (2018), Stan is Stan 2.21 on the post's " +
-  "data. Unless --data supplies the post's exact data, our groups are new draws from the same " +
-  'distribution, so accuracies differ from the post\'s by the noise of the data as well as of the ' +
-  'sampler: with 900 test points the binomial standard error of an accuracy near 88% is about 1.1 ' +
-  'percentage points.';
+/** Below the accuracy table: what the three rows are, and how far apart they may be. */
+function introText(postData: boolean): string {
+  const rows = "Accuracies pooled over all groups: this run (hbnn), the post's table (T. Wiecki 2018, PyMC3) and Stan 2.21 on the post's data.";
+  return postData
+    ? `${rows} This run uses the post's exact data (numpy seed 31), so the rows compare point by point; they differ by the sampler's noise only (one point of 900 is 0.11 percentage points).`
+    : `${rows} This run's data are not the post's, so accuracies differ from the post's by the noise of the data as well as of the sampler: with 900 test points the binomial standard error of an accuracy near 88% is about 1.1 percentage points.`;
+}
 
 const percent = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)}%` : 'n/a');
 const fixed = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
@@ -165,21 +180,23 @@ function tables(input: ReportInput): { title: string; rows: string[][] }[] {
   const post = input.postTable ?? POST_ACCURACY;
   const stan = input.stanTable ?? STAN_ACCURACY;
   const m = input.metrics;
+  // Three rows per model, side by side: this run, the post's table, Stan's on the post's data.
   const accuracy = [
-    ['model', 'train (hbnn)', 'test (hbnn)', 'train (post)', 'test (post)', 'train (Stan 2.21)', 'test (Stan 2.21)'],
-    ...MODEL_NAMES.map((k) => [
-      MODEL_TITLES[k],
-      percent(m[k].trainAccuracy),
-      percent(m[k].testAccuracy),
-      percent(post[k].train),
-      percent(post[k].test),
-      percent(stan[k].train),
-      percent(stan[k].test),
+    ['model', 'source', 'train', 'test'],
+    ...MODEL_NAMES.flatMap((k) => [
+      [MODEL_TITLES[k], 'hbnn (this run)', percent(m[k].trainAccuracy), percent(m[k].testAccuracy)],
+      ['', 'the post (PyMC3)', percent(post[k].train), percent(post[k].test)],
+      ['', "Stan 2.21 (the post's data)", percent(stan[k].train), percent(stan[k].test)],
     ]),
   ];
+  const optional = (v: number | undefined, digits: number) => (v === undefined ? '–' : fixed(v, digits));
   const sampling = [
-    ['model', 'seconds', 'divergences', 'max R-hat (weights)', 'min bulk-ESS (weights)', 'R-hat of lp__'],
-    ...MODEL_NAMES.map((k) => [MODEL_TITLES[k], fixed(m[k].seconds, 1), String(m[k].divergences), fixed(m[k].maxRhat, 3), fixed(m[k].minEssBulk, 0), m[k].lpMaxRhat === undefined ? '–' : fixed(m[k].lpMaxRhat, 3)]),
+    ['model', 'seconds', 'divergences', 'tree-depth hits', 'min E-BFMI', 'R-hat lp__', 'bulk-ESS lp__', 'R-hat predictions', 'bulk-ESS predictions', 'R-hat weights', 'bulk-ESS weights'],
+    ...MODEL_NAMES.map((k) => [
+      MODEL_TITLES[k], fixed(m[k].seconds, 1), String(m[k].divergences), optional(m[k].treeDepthHits, 0), optional(m[k].minEbfmi, 2),
+      optional(m[k].lpMaxRhat, 3), optional(m[k].lpMinEssBulk, 0), optional(m[k].predictionMaxRhat, 3), optional(m[k].predictionMinEssBulk, 0),
+      fixed(m[k].maxRhat, 3), fixed(m[k].minEssBulk, 0),
+    ]),
   ];
   const keyValues = (o: Record<string, unknown>, header: string) => [
     [header, 'value'],
@@ -187,7 +204,7 @@ function tables(input: ReportInput): { title: string; rows: string[][] }[] {
   ];
   return [
     { title: 'Accuracy', rows: accuracy },
-    { title: 'Sampling', rows: sampling },
+    { title: 'Diagnostics', rows: sampling },
     { title: 'Settings', rows: keyValues(m.settings, 'setting') },
     { title: 'Data', rows: keyValues(m.data, 'field') },
   ];
@@ -209,15 +226,35 @@ function mdTable(rows: string[][]): string {
   return [head, head.map(() => '---'), ...body].map((r) => `| ${r.map(mdCell).join(' | ')} |`).join('\n');
 }
 
+/** What the report's head says: the smoke-test line of a quick run, the data set, whether it is the post's. */
+function headOf(input: ReportInput): { title: string; banner?: string; dataLine: string; postData: boolean } {
+  const d = input.metrics.data;
+  const postData = d.postData === true;
+  const name = typeof d.name === 'string' ? d.name : typeof d.source === 'string' ? d.source : 'see the Data table';
+  const size = typeof d.groups === 'number' ? ` (${d.groups} groups${typeof d.trainPoints === 'number' ? `, ${d.trainPoints} training and ${d.testPoints} test points` : ''})` : '';
+  return {
+    title: input.title ?? 'Hierarchical Bayesian neural networks with informative priors: reproduction',
+    banner: input.metrics.settings.quick === true ? QUICK_BANNER : undefined,
+    dataLine: `Data: ${name}${size}.`,
+    postData,
+  };
+}
+
+const WARNINGS_SUMMARY = (n: number) => `Sampler warnings of every fit, groups and chains numbered from 1 (${n})`;
+
 function markdown(input: ReportInput): string {
   const [accuracy, sampling, settings, data] = tables(input);
-  const out: string[] = [`# ${input.title ?? 'Hierarchical Bayesian neural networks with informative priors: reproduction'}`, ''];
-  out.push(INTRO_TEXT, '');
-  out.push(`## ${accuracy.title}`, '', mdTable(accuracy.rows), '');
-  out.push(`## ${sampling.title}`, '', mdTable(sampling.rows), '', SYMMETRY_TEXT, '');
-  out.push('## Diagnostics', '', ...(input.diagnosticsText.length ? input.diagnosticsText.map((d) => `- ${d}`) : ['No warnings.']), '');
+  const head = headOf(input);
+  const out: string[] = head.banner ? [`> **${head.banner}**`, ''] : [];
+  out.push(`# ${head.title}`, '', head.dataLine, '');
+  out.push(`## ${accuracy.title}`, '', mdTable(accuracy.rows), '', introText(head.postData), '');
   out.push('## Figures', '');
   for (const f of input.figures) out.push(`![${f.caption.replace(/[[\]]/g, '')}](${encodeURI(f.file)})`, '', `*${f.caption}*`, '');
+  out.push(`## ${sampling.title}`, '', mdTable(sampling.rows), '', SYMMETRY_TEXT, '');
+  out.push(
+    `<details><summary>${WARNINGS_SUMMARY(input.diagnosticsText.length)}</summary>`, '',
+    ...(input.diagnosticsText.length ? input.diagnosticsText.map((d) => `- ${d}`) : ['No warnings.']), '', '</details>', '',
+  );
   for (const s of input.summaries ?? []) {
     out.push(`## ${s.title}`, '', typeof s.rows === 'string' ? '```\n' + s.rows + '\n```' : mdTable(s.rows), '');
   }
@@ -229,44 +266,62 @@ function markdown(input: ReportInput): string {
 const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
-function htmlTable(rows: string[][]): string {
+function htmlTable(rows: string[][], className?: string): string {
   const [head, ...body] = rows;
   const tr = (cells: string[], tag: string) => `<tr>${cells.map((c) => `<${tag}>${escapeHtml(c)}</${tag}>`).join('')}</tr>`;
-  return `<table>\n<thead>${tr(head, 'th')}</thead>\n<tbody>\n${body.map((r) => tr(r, 'td')).join('\n')}\n</tbody>\n</table>`;
+  const cls = className ? ` class="${className}"` : '';
+  return `<table${cls}>\n<thead>${tr(head, 'th')}</thead>\n<tbody>\n${body.map((r) => tr(r, 'td')).join('\n')}\n</tbody>\n</table>`;
 }
 
-const CSS = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
-table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:.3em .7em;text-align:right}
+const CSS = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1300px;margin:1.2em auto;padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.6em;margin:.3em 0}table{border-collapse:collapse;margin:.6em 0}th,td{border:1px solid #ccc;padding:.25em .6em;text-align:right}
 th:first-child,td:first-child{text-align:left}thead{background:#f3f3f3}
-figure{margin:1.5em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}figcaption{color:#555;font-style:italic}
+table.accuracy th,table.accuracy td{white-space:nowrap}table.accuracy th:nth-child(2),table.accuracy td:nth-child(2){text-align:left}table.accuracy tbody tr:nth-child(3n+1) td{border-top:2px solid #888;font-weight:600}
+.lead{display:flex;gap:2em;align-items:flex-start;flex-wrap:wrap}.lead>div{flex:0 1 580px}.lead>div p{font-size:.9em;color:#444}.lead figure{margin:3.2em 0 0;flex:1 1 480px}
+.smoke{background:#fff3cd;border:2px solid #d39e00;padding:.5em .8em;font-weight:600;margin:0 0 .5em}
+figure{margin:1.2em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}figcaption{color:#555;font-style:italic}
+details{margin:.8em 0}summary{cursor:pointer;font-weight:600}
 pre{background:#f7f7f7;padding:.8em;overflow-x:auto}.warn{color:#8a4b00}`;
 
+const figureHtml = (f: ReportFigure) =>
+  `<figure><img src="${escapeHtml(encodeURI(f.file))}" alt="${escapeHtml(f.caption)}"><figcaption>${escapeHtml(f.caption)}</figcaption></figure>`;
+
+/**
+ * The report in the order a reader needs it: the accuracy table with the first figure beside it
+ * (one screen), the other figures, then the compact diagnostics table with the per-fit warnings
+ * and the summaries collapsed, then settings, data and notes.
+ */
 function html(input: ReportInput): string {
   const [accuracy, sampling, settings, data] = tables(input);
-  const title = escapeHtml(input.title ?? 'Hierarchical Bayesian neural networks with informative priors: reproduction');
+  const head = headOf(input);
+  const title = escapeHtml(head.title);
+  const [lead, ...rest] = input.figures;
   const out: string[] = [
     '<!DOCTYPE html>',
     '<html lang="en">',
     `<head><meta charset="utf-8"><title>${title}</title><style>\n${CSS}\n</style></head>`,
     '<body>',
+    ...(head.banner ? [`<p class="smoke">${escapeHtml(head.banner)}</p>`] : []),
     `<h1>${title}</h1>`,
-    `<p>${escapeHtml(INTRO_TEXT)}</p>`,
+    `<p>${escapeHtml(head.dataLine)}</p>`,
+    '<div class="lead"><div>',
     `<h2>${accuracy.title}</h2>`,
-    htmlTable(accuracy.rows),
+    htmlTable(accuracy.rows, 'accuracy'),
+    `<p>${escapeHtml(introText(head.postData))}</p>`,
+    `</div>${lead ? figureHtml(lead) : ''}</div>`,
+    '<h2>Figures</h2>',
+    ...rest.map(figureHtml),
     `<h2>${sampling.title}</h2>`,
     htmlTable(sampling.rows),
     `<p>${escapeHtml(SYMMETRY_TEXT)}</p>`,
-    '<h2>Diagnostics</h2>',
+    `<details><summary>${escapeHtml(WARNINGS_SUMMARY(input.diagnosticsText.length))}</summary>`,
     input.diagnosticsText.length
       ? `<ul>\n${input.diagnosticsText.map((d) => `<li class="warn">${escapeHtml(d)}</li>`).join('\n')}\n</ul>`
       : '<p>No warnings.</p>',
-    '<h2>Figures</h2>',
+    '</details>',
   ];
-  for (const f of input.figures) {
-    out.push(`<figure><img src="${escapeHtml(encodeURI(f.file))}" alt="${escapeHtml(f.caption)}"><figcaption>${escapeHtml(f.caption)}</figcaption></figure>`);
-  }
   for (const s of input.summaries ?? []) {
-    out.push(`<h2>${escapeHtml(s.title)}</h2>`, typeof s.rows === 'string' ? `<pre>${escapeHtml(s.rows)}</pre>` : htmlTable(s.rows));
+    out.push(`<details><summary>${escapeHtml(s.title)}</summary>`, typeof s.rows === 'string' ? `<pre>${escapeHtml(s.rows)}</pre>` : htmlTable(s.rows), '</details>');
   }
   out.push(`<h2>${settings.title}</h2>`, htmlTable(settings.rows), `<h2>${data.title}</h2>`, htmlTable(data.rows));
   if (input.notes.length) out.push('<h2>Notes</h2>', `<ul>\n${input.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('\n')}\n</ul>`);

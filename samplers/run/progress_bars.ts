@@ -19,7 +19,8 @@ export function createProgress(enabled: boolean | undefined, chains: readonly nu
   if (group === null) return silentProgress;
   const total = tune + draws;
   const start = Date.now();
-  const bars = new Map(chains.map((c) => [c, group.add(total, { chain: c, phase: 'warmup', speed: '0', divergences: 0, note: '' })]));
+  // Chains are numbered from 1 on screen, as CmdStan's chain ids; the map keeps the 0-based index.
+  const bars = new Map(chains.map((c) => [c, group.add(total, { chain: c + 1, phase: 'warmup', speed: '0', divergences: 0, note: '' })]));
   return {
     update({ chain, iteration, divergences }) {
       const seconds = (Date.now() - start) / 1000;

@@ -70,3 +70,21 @@ test('hbnn reproduce --data: training groups of different sizes are refused when
   });
   t.end();
 });
+
+test('hbnn reproduce: --data and --generate together are refused before anything is written', (t) => {
+  withTempDir('hbnn-cli-', (dir) => {
+    const out = join(dir, 'out');
+    const r = hbnn(['reproduce', '--data', join(dir, 'x.json'), '--generate', '--out', out]);
+    t.equal(r.status, 1, 'exits 1');
+    t.match(r.stderr, /give either --data FILE or --generate, not both/, r.stderr.trim());
+    t.notOk(existsSync(out), 'no output folder made');
+  });
+  t.end();
+});
+
+test('hbnn reproduce --help: the post\'s data by default, --generate for new draws', (t) => {
+  const help = execFileSync(process.execPath, [cli, 'reproduce', '--help'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  t.match(help, /default: the post's data, numpy seed 31/, '--data names the default');
+  t.match(help, /--generate/, '--generate listed');
+  t.end();
+});

@@ -242,7 +242,13 @@ test('writeReport: report.md and report.html show the tables and reference every
       t.ok(md.includes(s) && html.includes(s), `both reports show ${s}`);
     }
     t.ok(/sign/.test(md) && /permut/.test(md) && /R-hat/.test(md) && /log density/.test(md), 'the report explains the weight symmetries and what convergence is judged on');
-    t.ok(md.includes('| hierarchical | 12.5 | 0 | 1.830 | 2 |'), 'sampling table row');
+    // The diagnostics table (issue 17) has the sampling table's columns and more; weights last.
+    t.ok(md.includes('| hierarchical | 12.5 | 0 | – | – | – | – | – | – | 1.830 | 2 |'), 'diagnostics table row (columns a run did not record show –)');
+    t.ok(md.includes('| flat | hbnn (this run) | 87.00% | 84.00% |\n|  | the post (PyMC3) | 86.78% | 83.78% |\n|  | Stan 2.21 (the post\'s data) | 86.67% | 83.33% |'), 'three accuracy rows per model: ours, the post\'s, Stan\'s');
+    const at = (needle: string) => html.indexOf(needle);
+    t.ok(at('<table class="accuracy">') < at('<img ') && at('<img ') < at('<h2>Diagnostics</h2>') && at('<h2>Diagnostics</h2>') < at('<details>'), 'accuracy table, then figures, then diagnostics, then the collapsed warnings');
+    t.ok(/<details><summary>Sampler warnings[^<]*\(1\)<\/summary>\n<ul>\n<li class="warn">hierarchical: max R-hat/.test(html), 'the warnings are collapsed in <details>');
+    t.notOk(/Smoke test/.test(md + html), 'no smoke-test line unless --quick');
     t.ok(md.includes('max R-hat 1.83 over single weights') && html.includes('max R-hat 1.83 over single weights'), 'diagnostics shown');
     t.ok(md.includes('| sd_out | 3.70 |') && html.includes('<pre>a  b\n1  2</pre>'), 'summaries shown as tables and text');
     t.ok(md.includes('| field | value |') && md.includes('| targetAccept | 0.9 |') && md.includes('| source | rotatedMoons(seed 0) |'), 'settings and data shown');
@@ -257,6 +263,15 @@ test('writeReport: report.md and report.html show the tables and reference every
       /figures\[0\]\.file '\.\.\/x\.png' must be a path relative to/,
       'figures outside the directory are refused',
     );
+    const quick = metricsFixture();
+    quick.settings.quick = true;
+    quick.data = { ...quick.data, name: "Wiecki (2018), the post's data", postData: true };
+    const q = writeReport(dir, { metrics: quick, figures, diagnosticsText: [], notes: [] });
+    const qmd = readFileSync(q.markdown, 'utf8');
+    const qhtml = readFileSync(q.html, 'utf8');
+    t.match(qmd.split('\n')[0], /^> \*\*Smoke test \(--quick\).*NOT converged/, `a quick run's report.md says so on its first line: ${qmd.split('\n')[0].slice(0, 60)}…`);
+    t.match(qhtml, /<body>\n<p class="smoke">Smoke test \(--quick\)/, 'and report.html before anything else');
+    t.ok(qmd.includes("Data: Wiecki (2018), the post's data (18 groups).") && /compare point by point/.test(qmd), 'the data set is named, and the post\'s data compare point by point');
     t.deepEqual(POST_ACCURACY.hierarchical, { train: 0.9111, test: 0.8978 }, "the post's table");
     t.deepEqual(STAN_ACCURACY.informative, { train: 0.9144, test: 0.87 }, "Stan's table");
   });

@@ -8,7 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rotatedMoons } from '../../models/data/moons.js';
-import { reproduce, type ReproduceOptions } from '../../bin/reproduce.js';
+import { reproduce, studyData, type ReproduceOptions } from '../../bin/reproduce.js';
+import { QUICK_BANNER } from '../../bin/report/report.js';
+import { WIECKI2018_NAME } from '../../models/data/wiecki2018.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hbnn-reproduce-'));
 const dataFile = join(dir, 'study.json');
@@ -30,12 +32,41 @@ test('reproduce: a tiny study from --data writes metrics.json, the figures and t
     t.equal(written[m].trainAccuracy, metrics[m].trainAccuracy, `${m}: file and return value agree`);
   }
   t.equal(written.data.groups, 2, 'data description');
+  t.equal(written.data.name, `the file ${dataFile}`, 'the data set is named in metrics.json');
+  t.equal(written.data.postData, false, "and is not the post's");
+  for (const key of ['treeDepthHits', 'lpMinEssBulk', 'predictionMinEssBulk']) {
+    t.ok(Number.isFinite(written.hierarchical[key]) && Number.isFinite(written.flat[key]), `metrics.json records ${key} per model: ${written.flat[key]}, ${written.hierarchical[key]}`);
+  }
+  t.equal(written.flat.lpMaxRhat, null, 'R-hat of lp__ with one chain: undefined, written as null');
   t.equal(written.settings.draws, 40, 'settings');
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   const pngs = [...html.matchAll(/src="([^"]+\.png)"/g)].map((m) => m[1]);
   t.ok(pngs.length >= 9, `report.html shows ${pngs.length} figures`);
   t.ok(pngs.every((f) => existsSync(join(out, f))), 'every figure file exists');
   t.ok(existsSync(join(out, 'report.md')), 'report.md');
+  t.match(html, /<h2>Diagnostics<\/h2>\n<table>\n<thead><tr><th>model<\/th><th>seconds<\/th><th>divergences<\/th><th>tree-depth hits<\/th>/, 'the compact diagnostics table');
+  t.match(html, /flat, group 1: |<p>No warnings/, 'warnings number groups from 1');
+  t.notOk(/group 0:/.test(html), 'no group 0 in the report');
+  t.end();
+});
+
+test("reproduce: the post's data by default, generated data on request, not both", (t) => {
+  const post = studyData({ ...tiny(), data: undefined });
+  t.equal(post.name, WIECKI2018_NAME, `default: ${post.name}`);
+  t.deepEqual([post.study.Xs_train.length, post.study.Ys_train[0].length, post.study.Ys_test[17].length], [18, 50, 50], '18 groups of 50 + 50 points');
+  t.equal(post.study.Xs_train[0][0][0], 0.039344252309183494, "the post's first training point, as numpy wrote it");
+  const generated = studyData({ ...tiny(), data: undefined, generate: true, seed: 3 });
+  t.deepEqual(generated.study, rotatedMoons({ seed: 3 }), '--generate: rotatedMoons with --seed');
+  t.equal(generated.name, 'generated rotated moons (seed 3)', 'named with its seed');
+  t.throws(() => studyData({ ...tiny(), generate: true }), /either --data FILE or --generate, not both/, 'both refused');
+  t.end();
+});
+
+test('reproduce: a --quick run says first that it is a smoke test, not converged', async (t) => {
+  const lines: string[] = [];
+  await reproduce(tiny({ quick: true, data: join(dir, 'missing.json'), log: (l) => lines.push(l) })).catch(() => {});
+  t.equal(lines[0], QUICK_BANNER, `first line: ${lines[0]}`);
+  t.match(QUICK_BANNER, /smoke test.*NOT converged/i, 'which says so');
   t.end();
 });
 

@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The repository root (this file is dist/test/package/installed_package.test.js). */
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -124,6 +124,17 @@ test('installed package: the hbnn command runs; `hbnn bench` says benchmarks nee
   const bench = run(process.execPath, [join(app, 'node_modules', 'hbnn', 'dist', 'bin', 'hbnn.js'), 'bench'], app);
   t.equal(bench.status, 1, 'hbnn bench exits 1');
   t.match(bench.stderr, /benchmarks are not part of the installed package/, `says why: ${bench.stderr.trim().split('\n')[0]}`);
+}));
+
+test("installed package: the post's data, the default of `hbnn reproduce`, is packed and loads", { skip }, (t) => onInstall(t, ({ app, files }) => {
+  t.ok(files.includes('models/data/wiecki2018_seed31.json'), 'models/data/wiecki2018_seed31.json is packed');
+  // Imported by file path (the exports map keeps deep imports out): the loader finds the file from dist/.
+  const loader = pathToFileURL(join(app, 'node_modules', 'hbnn', 'dist', 'models', 'data', 'wiecki2018.js')).href;
+  const r = run(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(loader)}); const d = m.loadWiecki2018(); console.log(JSON.stringify({ path: m.WIECKI2018_PATH, groups: d.Xs_train.length, train: d.Ys_train.flat().length, test: d.Ys_test.flat().length }));`], app);
+  t.equal(r.status, 0, `loadWiecki2018() in the installed package: ${r.status === 0 ? 'ok' : said(r)}`);
+  const info = JSON.parse(r.stdout || '{}') as { path?: string; groups?: number; train?: number; test?: number };
+  t.deepEqual([info.groups, info.train, info.test], [18, 900, 900], '18 groups of 50 training and 50 test points');
+  t.ok(info.path?.startsWith(join(app, 'node_modules', 'hbnn')), `read from the installed package: ${info.path}`);
 }));
 
 const CUSTOM_OP = `

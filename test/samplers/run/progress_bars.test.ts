@@ -7,17 +7,18 @@ import { createProgress, printRunWarnings } from '../../../samplers/run/progress
 import { silentProgress, type ChainProgress } from '../../../samplers/run/progress_events.js';
 import { fakeStream } from '../../core/platform/fake_terminal.js';
 
-test('chain progress: one bar per chain with phase, speed and divergences on a TTY; silent otherwise', (t) => {
+test('chain progress: one bar per chain, numbered from 1, with phase, speed and divergences on a TTY; silent otherwise', (t) => {
   const s = fakeStream(true);
-  const p = createProgress(true, [1, 2], 10, 20, s.stream);
-  p.update({ chain: 1, iteration: 5, divergences: 0 } as ChainProgress);
-  p.update({ chain: 2, iteration: 15, divergences: 2 } as ChainProgress);
-  p.fail(2, 'boom');
+  // Chain indices are 0-based, as in sample()'s arrays; the bars number them from 1.
+  const p = createProgress(true, [0, 1], 10, 20, s.stream);
+  p.update({ chain: 0, iteration: 5, divergences: 0 } as ChainProgress);
+  p.update({ chain: 1, iteration: 15, divergences: 2 } as ChainProgress);
+  p.fail(1, 'boom');
   p.stop();
   t.ok(/chain 1 \|[█░]+\| 5\/30 warmup \| \d+ it\/s \| 0 divergent/.test(s.text()), 'chain 1 in warmup');
   t.ok(/chain 2 \|[█░]+\| 15\/30 sampling \| \d+ it\/s \| 2 divergent \| FAILED: boom/.test(s.text()), 'chain 2 sampling, with its failure');
-  t.equal(createProgress(true, [1], 1, 1, fakeStream(false).stream), silentProgress, 'not a TTY: the silent reporter');
-  t.equal(createProgress(false, [1], 1, 1, fakeStream(true).stream), silentProgress, 'turned off: the silent reporter');
+  t.equal(createProgress(true, [0], 1, 1, fakeStream(false).stream), silentProgress, 'not a TTY: the silent reporter');
+  t.equal(createProgress(false, [0], 1, 1, fakeStream(true).stream), silentProgress, 'turned off: the silent reporter');
   t.end();
 });
 
