@@ -273,7 +273,7 @@ test('writeReport: report.md and report.html show the tables and reference every
     t.match(qhtml, /<body>\n<p class="smoke">Smoke test \(--quick\)/, 'and report.html before anything else');
     t.ok(qmd.includes("Data: Wiecki (2018), the post's data (18 groups).") && /compare point by point/.test(qmd), 'the data set is named, and the post\'s data compare point by point');
     t.deepEqual(POST_ACCURACY.hierarchical, { train: 0.9111, test: 0.8978 }, "the post's table");
-    t.deepEqual(STAN_ACCURACY.informative, { train: 0.9144, test: 0.87 }, "Stan's table");
+    t.deepEqual(STAN_ACCURACY.informative, { train: 0.9144, test: 0.8667 }, "Stan's table");
   });
 });
 
