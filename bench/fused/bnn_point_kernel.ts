@@ -4,7 +4,8 @@
  * one would write by hand with every weight, activation and gradient accumulator in a local
  * variable: no inner loops, no array traffic inside the point loop. Writing 40 weights' worth of
  * straight-line code by hand is error-prone, so it is generated once per size list here; the
- * generated text is plain arithmetic (bnnPointKernelSource shows it).
+ * generated text is plain arithmetic (bnnPointKernelSource shows it). The one small array `pre`
+ * holds a layer's pre-activations so that tanh has a single call site per layer (see there).
  *
  * kernel(X, y, n, w, wOff, d, dOff) runs the n points of X (n × sizes[0], row-major) with the
  * weights w[wOff ...] (layer after layer, each [in, out] row-major, no biases, tanh after every
@@ -75,7 +76,6 @@ export function bnnPointKernelSource(sizes: readonly number[]): string {
   for (let l = 0; l + 1 < sizes.length; l++) for (const j of range(off[l + 1] - off[l])) stores.push(`d[dOff + ${off[l] + j}] += dw${l}_${j};`);
   return [
     ...weights,
-    `const pre = new Float64Array(${Math.max(...sizes)});`,
     'let lp = 0;',
     'for (let i = 0; i < n; i++) {',
     ...forwardLines(sizes),
@@ -95,6 +95,7 @@ export function bnnPointKernel(sizes: readonly number[], tanh: TanhChoice = 'lib
     throw new Error(`bnnPointKernel: sizes must be positive integers ending in 1, got [${sizes.join(', ')}]`);
   }
   const body = bnnPointKernelSource(sizes);
-  const make = new Function('tanh', 'exp', 'log1p', `return function bnnPoints(X, y, n, w, wOff, d, dOff) {\n${body}\n};`);
+  // `pre` (a hidden layer's pre-activations) is allocated once, with the kernel.
+  const make = new Function('tanh', 'exp', 'log1p', `const pre = new Float64Array(${Math.max(...sizes)});\nreturn function bnnPoints(X, y, n, w, wOff, d, dOff) {\n${body}\n};`);
   return make(tanh === 'math' ? Math.tanh : libm.tanh, libm.exp, libm.log1p) as BnnPointKernel;
 }
