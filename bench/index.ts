@@ -48,7 +48,7 @@ export const BENCHMARKS: BenchmarkEntry[] = [
   {
     name: 'stan',
     description: 'NUTS, hbnn sample() vs Stan (rstan) on the three BNNs of the study, side by side on the two cores: wall time, gradients, µs per gradient, ESS/s (needs Rscript + rstan)',
-    run: async (o) => (await import('./stan.bench.js' as string)).benchStan({ quick: o.quick }),
+    run: async (o) => (await import('./stan.bench.js')).benchStan({ quick: o.quick }),
   },
   {
     name: 'batched-matmul',

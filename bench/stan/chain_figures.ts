@@ -1,0 +1,105 @@
+/**
+ * The figures the Stan benchmark compares, computed the same way from either side's chain:
+ * wall and sampler seconds, leapfrogs (= gradients) in warmup and sampling, tree depth, step
+ * size, divergences, and bulk ESS of lp__ and of a few traced scalars — ESS by hbnn's own
+ * `essBulk` on both sets of draws, so the numbers compare.
+ */
+import { essBulk } from '../../samplers/diagnostics/ess.js';
+import type { Trace } from '../../samplers/trace/trace.js';
+import type { StanRun } from './rstan.js';
+import type { TracedScalar } from './study_runs.js';
+import { median } from '../timing.js';
+
+export interface ChainFigures {
+  wallSeconds: number;
+  /** Warmup + sampling, as the sampler reports it (Stan's elapsed time, hbnn's chain timers). */
+  samplerSeconds: number;
+  leapfrogsWarmup: number;
+  leapfrogsSampling: number;
+  meanTreeDepth: number;
+  stepSize: number;
+  divergencesWarmup: number;
+  divergencesSampling: number;
+  essLp: number;
+  essTraced: number[];
+}
+
+const sum = (a: ArrayLike<number>, from = 0, to = a.length) => {
+  let s = 0;
+  for (let i = from; i < to; i++) s += a[i];
+  return s;
+};
+const ess = (x: ArrayLike<number>) => essBulk([Float64Array.from(x)]);
+
+export function hbnnFigures(trace: Trace, wallSeconds: number, traced: readonly TracedScalar[]): ChainFigures {
+  const c = trace.chainDraws[0];
+  const w = c.warmup!.stats, s = c.stats;
+  return {
+    wallSeconds,
+    samplerSeconds: c.elapsed ? c.elapsed.warmupSeconds + c.elapsed.samplingSeconds : wallSeconds,
+    leapfrogsWarmup: sum(w.nSteps!),
+    leapfrogsSampling: sum(s.nSteps!),
+    meanTreeDepth: sum(s.treeDepth!) / s.treeDepth!.length,
+    stepSize: c.adaptation?.stepSize ?? s.stepSize![0],
+    divergencesWarmup: sum(w.diverging!),
+    divergencesSampling: sum(s.diverging!),
+    essLp: ess(s.lp),
+    essTraced: traced.map((t) => ess(trace.scalarChains(t.hbnn.name, t.hbnn.index)[0])),
+  };
+}
+
+export function stanFigures(run: StanRun, warmup: number): ChainFigures {
+  const n = run.nLeapfrog.length;
+  return {
+    wallSeconds: run.wallSeconds,
+    samplerSeconds: run.warmupSeconds + run.samplingSeconds,
+    leapfrogsWarmup: sum(run.nLeapfrog, 0, warmup),
+    leapfrogsSampling: sum(run.nLeapfrog, warmup, n),
+    meanTreeDepth: sum(run.treeDepth, warmup, n) / (n - warmup),
+    stepSize: run.stepSize[warmup],
+    divergencesWarmup: sum(run.divergent, 0, warmup),
+    divergencesSampling: sum(run.divergent, warmup, n),
+    essLp: ess(run.lp),
+    essTraced: run.draws.map((d) => ess(d)),
+  };
+}
+
+/** One side's figures over all fits of a model: totals, and medians over fits of the rates. */
+export interface SideSummary {
+  fits: number;
+  /** The side's whole wall time, all fits one after another (Stan: inside R, model loaded). */
+  wallSeconds: number;
+  samplerSeconds: number;
+  leapfrogsWarmup: number;
+  leapfrogsSampling: number;
+  /** Sampler seconds per leapfrog (tree building included), µs. */
+  microsecondsPerGradient: number;
+  meanTreeDepth: number;
+  /** Median over fits of the adapted step size. */
+  stepSize: number;
+  divergencesWarmup: number;
+  divergencesSampling: number;
+  /** Median over fits of bulk-ESS / sampler seconds. */
+  essLpPerSecond: number;
+  /** Per traced scalar, median over fits of bulk-ESS / sampler seconds. */
+  essTracedPerSecond: number[];
+}
+
+export function summarize(fits: readonly ChainFigures[], wallSeconds: number): SideSummary {
+  const total = (k: keyof ChainFigures) => fits.reduce((a, f) => a + (f[k] as number), 0);
+  const samplerSeconds = total('samplerSeconds');
+  return {
+    fits: fits.length,
+    wallSeconds,
+    samplerSeconds,
+    leapfrogsWarmup: total('leapfrogsWarmup'),
+    leapfrogsSampling: total('leapfrogsSampling'),
+    microsecondsPerGradient: (1e6 * samplerSeconds) / (total('leapfrogsWarmup') + total('leapfrogsSampling')),
+    meanTreeDepth: total('meanTreeDepth') / fits.length,
+    stepSize: median(fits.map((f) => f.stepSize)),
+    divergencesWarmup: total('divergencesWarmup'),
+    divergencesSampling: total('divergencesSampling'),
+    essLpPerSecond: median(fits.map((f) => f.essLp / f.samplerSeconds)),
+    essTracedPerSecond: fits[0].essTraced.map((_, i) => median(fits.map((f) => f.essTraced[i] / f.samplerSeconds))),
+  };
+}
