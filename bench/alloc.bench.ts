@@ -54,7 +54,10 @@ function heapPerCall(f: LogDensity, points: readonly Float64Array[], calls: numb
 
 export function measureAlloc(model: string, contender: string, f: LogDensity, points: readonly Float64Array[], calls = 20, windows = 9): AllocRow {
   const grad = new Float64Array(f.dim);
-  for (let i = 0; i < 200; i++) f.logDensityAndGrad(points[i % points.length], grad); // warm-up, plan recording
+  // Warm-up (plan recording, and V8's optimised code: interpreted code boxes every double in a
+  // fresh HeapNumber, which would show as heap growth), at least 200 calls and 1.5 s.
+  const t0 = performance.now();
+  for (let i = 0; i < 200 || performance.now() - t0 < 1500; i++) f.logDensityAndGrad(points[i % points.length], grad);
   const n = 10;
   const c = countTypedArrays(() => {
     for (let i = 0; i < n; i++) f.logDensityAndGrad(points[i % points.length], grad);
@@ -71,7 +74,7 @@ export async function benchAlloc(options: { quick?: boolean; print?: boolean } =
     rows.push(measureAlloc(p.name, p.limits[0].name, p.limits[0].f, points, calls, options.quick ? 5 : 11));
   }
   if (options.print !== false) {
-    console.log('\nallocations per log density + gradient call (after 200 warm-up calls)');
+    console.log('\nallocations per log density + gradient call (after ≥ 200 warm-up calls and 1.5 s)');
     console.log('model           contender      typed arrays   their bytes   heap growth (bytes, GC-free windows)');
     for (const r of rows) {
       console.log(`${r.model.padEnd(15)} ${r.contender.padEnd(14)} ${r.typedArraysPerCall.toFixed(1).padStart(12)} ${r.typedArrayBytesPerCall.toFixed(0).padStart(13)}   ${r.heapBytesPerCall === null ? 'n/a (GC in every window)' : r.heapBytesPerCall.toFixed(0)}`);

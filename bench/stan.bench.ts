@@ -12,7 +12,7 @@
  * Compiled Stan models are cached in `out/stan-cache/` (compiling takes ~40 s each).
  *
  * Run: `hbnn bench --only stan [--quick]` or
- * `node dist/bench/stan.bench.js [--quick] [--models flat,hierarchical] [--groups 18] [--out FILE.json]`.
+ * `node dist/bench/stan.bench.js [--quick] [--models flat,hierarchical] [--groups 18] [--warmup 1000] [--draws 1000] [--out FILE.json]`.
  */
 import { existsSync } from 'node:fs';
 import { rotatedMoons } from '../models/data/moons.js';
@@ -130,12 +130,12 @@ function printComparison(c: ModelComparison, o: { warmup: number; draws: number 
   const h = c.hbnn, s = c.stan;
   console.log(`\nNUTS, ${c.model} BNN: ${h.fits} fit(s) × 1 chain, ${o.warmup} + ${o.draws}, target accept 0.9, side by side${s ? '' : ' (hbnn only)'}`);
   const rows: [string, (x: SideSummary) => number, number][] = [
-    ['wall s (all fits)', (x) => x.wallSeconds, 1], ['sampler s', (x) => x.samplerSeconds, 1],
+    ['wall s (all fits)', (x) => x.wallSeconds, 1], ['sampler\'s own timer s (Stan: CPU)', (x) => x.samplerSeconds, 1],
     ['leapfrogs warmup', (x) => x.leapfrogsWarmup, 0], ['leapfrogs sampling', (x) => x.leapfrogsSampling, 0],
-    ['µs per gradient (incl. tree)', (x) => x.microsecondsPerGradient, 1], ['mean tree depth', (x) => x.meanTreeDepth, 2],
+    ['wall µs per gradient (incl. tree)', (x) => x.microsecondsPerGradient, 1], ['mean tree depth', (x) => x.meanTreeDepth, 2],
     ['step size (median)', (x) => x.stepSize, 4], ['divergences warmup', (x) => x.divergencesWarmup, 0],
-    ['divergences sampling', (x) => x.divergencesSampling, 0], ['bulk-ESS/s of lp__', (x) => x.essLpPerSecond, 2],
-    ...h.essTracedPerSecond.map((_, i) => [`bulk-ESS/s of ${TRACED[c.model][i].stan}`, (x: SideSummary) => x.essTracedPerSecond[i], 2] as [string, (x: SideSummary) => number, number]),
+    ['divergences sampling', (x) => x.divergencesSampling, 0], ['bulk-ESS/wall s of lp__', (x) => x.essLpPerSecond, 2],
+    ...h.essTracedPerSecond.map((_, i) => [`bulk-ESS/wall s of ${TRACED[c.model][i].stan}`, (x: SideSummary) => x.essTracedPerSecond[i], 2] as [string, (x: SideSummary) => number, number]),
   ];
   console.log(`${'figure'.padEnd(32)} ${'hbnn'.padStart(12)} ${'Stan'.padStart(12)} ${'hbnn/Stan'.padStart(10)}`);
   for (const [name, get, digits] of rows) {
@@ -149,6 +149,6 @@ if (isMainModule(import.meta.url)) {
   const args = process.argv.slice(2);
   const value = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
   const models = value('--models')?.split(',') as StanModelName[] | undefined;
-  const groups = value('--groups') === undefined ? undefined : Number(value('--groups'));
-  writeResultIfAsked(args, await benchStan({ quick: args.includes('--quick'), models, groups }));
+  const num = (flag: string) => (value(flag) === undefined ? undefined : Number(value(flag)));
+  writeResultIfAsked(args, await benchStan({ quick: args.includes('--quick'), models, groups: num('--groups'), warmup: num('--warmup'), draws: num('--draws') }));
 }

@@ -11,8 +11,13 @@ import type { TracedScalar } from './study_runs.js';
 import { median } from '../timing.js';
 
 export interface ChainFigures {
+  /** Wall-clock seconds of the fit (hbnn: around sample(); Stan: Sys.time() around sampling() in R). */
   wallSeconds: number;
-  /** Warmup + sampling, as the sampler reports it (Stan's elapsed time, hbnn's chain timers). */
+  /**
+   * Warmup + sampling as the sampler reports it: hbnn's chain timers (wall clock), Stan's elapsed
+   * time — which Stan 2.21 takes from std::clock(), the process's CPU time, so it reads low on a
+   * loaded machine. The rates below use wall time on both sides.
+   */
   samplerSeconds: number;
   leapfrogsWarmup: number;
   leapfrogsSampling: number;
@@ -72,34 +77,35 @@ export interface SideSummary {
   samplerSeconds: number;
   leapfrogsWarmup: number;
   leapfrogsSampling: number;
-  /** Sampler seconds per leapfrog (tree building included), µs. */
+  /** Wall seconds per leapfrog (tree building included), µs. */
   microsecondsPerGradient: number;
   meanTreeDepth: number;
   /** Median over fits of the adapted step size. */
   stepSize: number;
   divergencesWarmup: number;
   divergencesSampling: number;
-  /** Median over fits of bulk-ESS / sampler seconds. */
+  /** Median over fits of bulk-ESS / wall seconds. */
   essLpPerSecond: number;
-  /** Per traced scalar, median over fits of bulk-ESS / sampler seconds. */
+  /** Per traced scalar, median over fits of bulk-ESS / wall seconds. */
   essTracedPerSecond: number[];
 }
 
 export function summarize(fits: readonly ChainFigures[], wallSeconds: number): SideSummary {
   const total = (k: keyof ChainFigures) => fits.reduce((a, f) => a + (f[k] as number), 0);
   const samplerSeconds = total('samplerSeconds');
+  const fitSeconds = total('wallSeconds');
   return {
     fits: fits.length,
     wallSeconds,
     samplerSeconds,
     leapfrogsWarmup: total('leapfrogsWarmup'),
     leapfrogsSampling: total('leapfrogsSampling'),
-    microsecondsPerGradient: (1e6 * samplerSeconds) / (total('leapfrogsWarmup') + total('leapfrogsSampling')),
+    microsecondsPerGradient: (1e6 * fitSeconds) / (total('leapfrogsWarmup') + total('leapfrogsSampling')),
     meanTreeDepth: total('meanTreeDepth') / fits.length,
     stepSize: median(fits.map((f) => f.stepSize)),
     divergencesWarmup: total('divergencesWarmup'),
     divergencesSampling: total('divergencesSampling'),
-    essLpPerSecond: median(fits.map((f) => f.essLp / f.samplerSeconds)),
-    essTracedPerSecond: fits[0].essTraced.map((_, i) => median(fits.map((f) => f.essTraced[i] / f.samplerSeconds))),
+    essLpPerSecond: median(fits.map((f) => f.essLp / f.wallSeconds)),
+    essTracedPerSecond: fits[0].essTraced.map((_, i) => median(fits.map((f) => f.essTraced[i] / f.wallSeconds))),
   };
 }
