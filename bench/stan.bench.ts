@@ -84,7 +84,7 @@ function ratios(h: SideSummary, s: SideSummary): Record<string, number> {
   const out: Record<string, number> = {};
   for (const k of Object.keys(h) as (keyof SideSummary)[]) {
     const a = h[k], b = s[k];
-    if (typeof a === 'number' && typeof b === 'number') out[k] = a / b;
+    if (typeof a === 'number' && typeof b === 'number' && b !== 0) out[k] = a / b;
     else if (Array.isArray(a) && Array.isArray(b)) a.forEach((v, i) => (out[`${k}[${i}]`] = v / b[i]));
   }
   return out;
@@ -140,7 +140,8 @@ function printComparison(c: ModelComparison, o: { warmup: number; draws: number 
   console.log(`${'figure'.padEnd(32)} ${'hbnn'.padStart(12)} ${'Stan'.padStart(12)} ${'hbnn/Stan'.padStart(10)}`);
   for (const [name, get, digits] of rows) {
     const a = get(h), b = s ? get(s) : NaN;
-    console.log(`${name.padEnd(32)} ${a.toFixed(digits).padStart(12)} ${(s ? b.toFixed(digits) : '—').padStart(12)} ${(s ? (a / b).toFixed(2) : '—').padStart(10)}`);
+    const ratio = s && b !== 0 ? (a / b).toFixed(2) : '—';
+    console.log(`${name.padEnd(32)} ${a.toFixed(digits).padStart(12)} ${(s ? b.toFixed(digits) : '—').padStart(12)} ${ratio.padStart(10)}`);
   }
   if (c.stanCompileSeconds !== undefined) console.log(`(Stan model compile or load: ${c.stanCompileSeconds.toFixed(1)} s, not counted)`);
 }
