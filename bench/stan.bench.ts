@@ -65,8 +65,10 @@ async function hbnnSide(model: StanModelName, runs: StudyRun[], o: Required<Pick
   let last: Trace | undefined;
   for (const [i, r] of runs.entries()) {
     const t1 = performance.now();
+    const cpu0 = process.cpuUsage();
     last = await sample(r.model, { chains: 1, tune: o.warmup, draws: o.draws, seed: o.seed + i, targetAccept: 0.9, init: 'jitter', keepWarmup: true, progress: false });
-    fits.push(hbnnFigures(last, (performance.now() - t1) / 1000, TRACED[model]));
+    const cpu = process.cpuUsage(cpu0);
+    fits.push(hbnnFigures(last, (performance.now() - t1) / 1000, (cpu.user + cpu.system) / 1e6, TRACED[model]));
   }
   return { summary: summarize(fits, (performance.now() - t0) / 1000), trace: last! };
 }
@@ -132,7 +134,7 @@ function printComparison(c: ModelComparison, o: { warmup: number; draws: number 
   const rows: [string, (x: SideSummary) => number, number][] = [
     ['wall s (all fits)', (x) => x.wallSeconds, 1], ['sampler\'s own timer s (Stan: CPU)', (x) => x.samplerSeconds, 1],
     ['leapfrogs warmup', (x) => x.leapfrogsWarmup, 0], ['leapfrogs sampling', (x) => x.leapfrogsSampling, 0],
-    ['wall µs per gradient (incl. tree)', (x) => x.microsecondsPerGradient, 1], ['mean tree depth', (x) => x.meanTreeDepth, 2],
+    ['wall µs per gradient (incl. tree)', (x) => x.microsecondsPerGradient, 1], ['CPU µs per gradient (incl. tree)', (x) => x.cpuMicrosecondsPerGradient, 1], ['mean tree depth', (x) => x.meanTreeDepth, 2],
     ['step size (median)', (x) => x.stepSize, 4], ['divergences warmup', (x) => x.divergencesWarmup, 0],
     ['divergences sampling', (x) => x.divergencesSampling, 0], ['bulk-ESS/wall s of lp__', (x) => x.essLpPerSecond, 2],
     ...h.essTracedPerSecond.map((_, i) => [`bulk-ESS/wall s of ${TRACED[c.model][i].stan}`, (x: SideSummary) => x.essTracedPerSecond[i], 2] as [string, (x: SideSummary) => number, number]),

@@ -19,6 +19,8 @@ export interface ChainFigures {
    * loaded machine. The rates below use wall time on both sides.
    */
   samplerSeconds: number;
+  /** CPU seconds of the fit: hbnn's process.cpuUsage() around sample(), Stan's elapsed time (std::clock). */
+  cpuSeconds: number;
   leapfrogsWarmup: number;
   leapfrogsSampling: number;
   meanTreeDepth: number;
@@ -36,12 +38,13 @@ const sum = (a: ArrayLike<number>, from = 0, to = a.length) => {
 };
 const ess = (x: ArrayLike<number>) => essBulk([Float64Array.from(x)]);
 
-export function hbnnFigures(trace: Trace, wallSeconds: number, traced: readonly TracedScalar[]): ChainFigures {
+export function hbnnFigures(trace: Trace, wallSeconds: number, cpuSeconds: number, traced: readonly TracedScalar[]): ChainFigures {
   const c = trace.chainDraws[0];
   const w = c.warmup!.stats, s = c.stats;
   return {
     wallSeconds,
     samplerSeconds: c.elapsed ? c.elapsed.warmupSeconds + c.elapsed.samplingSeconds : wallSeconds,
+    cpuSeconds,
     leapfrogsWarmup: sum(w.nSteps!),
     leapfrogsSampling: sum(s.nSteps!),
     meanTreeDepth: sum(s.treeDepth!) / s.treeDepth!.length,
@@ -58,6 +61,7 @@ export function stanFigures(run: StanRun, warmup: number): ChainFigures {
   return {
     wallSeconds: run.wallSeconds,
     samplerSeconds: run.warmupSeconds + run.samplingSeconds,
+    cpuSeconds: run.warmupSeconds + run.samplingSeconds,
     leapfrogsWarmup: sum(run.nLeapfrog, 0, warmup),
     leapfrogsSampling: sum(run.nLeapfrog, warmup, n),
     meanTreeDepth: sum(run.treeDepth, warmup, n) / (n - warmup),
@@ -79,6 +83,11 @@ export interface SideSummary {
   leapfrogsSampling: number;
   /** Wall seconds per leapfrog (tree building included), µs. */
   microsecondsPerGradient: number;
+  /**
+   * CPU seconds per leapfrog, µs: on a loaded machine the fairer figure, since it does not
+   * depend on the share of a core each process got (hbnn's includes V8's GC and JIT threads).
+   */
+  cpuMicrosecondsPerGradient: number;
   meanTreeDepth: number;
   /** Median over fits of the adapted step size. */
   stepSize: number;
@@ -101,6 +110,7 @@ export function summarize(fits: readonly ChainFigures[], wallSeconds: number): S
     leapfrogsWarmup: total('leapfrogsWarmup'),
     leapfrogsSampling: total('leapfrogsSampling'),
     microsecondsPerGradient: (1e6 * fitSeconds) / (total('leapfrogsWarmup') + total('leapfrogsSampling')),
+    cpuMicrosecondsPerGradient: (1e6 * total('cpuSeconds')) / (total('leapfrogsWarmup') + total('leapfrogsSampling')),
     meanTreeDepth: total('meanTreeDepth') / fits.length,
     stepSize: median(fits.map((f) => f.stepSize)),
     divergencesWarmup: total('divergencesWarmup'),
