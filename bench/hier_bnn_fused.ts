@@ -1,9 +1,10 @@
 /**
  * The hierarchical BNN's log density and gradient written by hand on Float64Arrays: one pass per
- * data point that runs the network forward and straight back, with every buffer allocated once.
+ * data point that runs the network forward and straight back (unrolled for the layer sizes,
+ * bench/fused/bnn_point_kernel.ts), with every buffer allocated once.
  * No tape, no tensors, no temporaries — the practical speed limit that the autodiff benchmark
  * compares hbnn against (issue #2). It is itself checked against hbnn's model and by finite
- * differences in test/bench_fused.test.ts.
+ * differences in test/bench/bench_fused.test.ts.
  *
  * The function (DESIGN.md, "The study"), per layer l with weights of shape [in_l, out_l]:
  *   mean_l ~ N(0, 1),  sd_l ~ HalfNormal(1) sampled as u_l = log sd_l (Jacobian + u_l),
@@ -13,6 +14,7 @@
  */
 import type { LogDensity } from '../samplers/types.js';
 import * as libm from '../core/libm.js';
+import { bnnPointKernel, layerOffsets, type TanhChoice } from './fused/bnn_point_kernel.js';
 
 const HALF_LOG_TWO_PI = 0.5 * libm.log(2 * Math.PI);
 /** log HalfNormal(s | 1) = log 2 − ½ log 2π − ½ s². */
@@ -140,116 +142,88 @@ export function checkLayout(layout: HierBnnLayout, data: readonly FusedGroup[], 
 /**
  * The hand-fused log density of the hierarchical BNN on `data` (one entry per group) in the
  * given parameter layout. Buffers are allocated here, once; each call writes only into them and
- * into `gradOut`.
+ * into `gradOut`. Per group: build the group's weights W = raw·sd + mean, run the unrolled
+ * per-point kernel (bench/fused/bnn_point_kernel.ts) over its points, chain the weight gradient
+ * back to raw, mean and sd.
  */
-export function hierBnnFused(data: readonly FusedGroup[], layout: HierBnnLayout): LogDensity {
+export function hierBnnFused(data: readonly FusedGroup[], layout: HierBnnLayout, options: { tanh?: TanhChoice } = {}): LogDensity {
   checkLayout(layout, data);
   const { sizes, groups } = layout;
   const L = sizes.length - 1;
   const dim = layoutDim(layout);
-  const widths = sizes.slice(1);
-  // One group's weights and their gradients, per layer: [in_l × out_l].
-  const W = widths.map((out, l) => new Float64Array(sizes[l] * out));
-  const dW = widths.map((out, l) => new Float64Array(sizes[l] * out));
-  // One point's activations h_l (h_0 = x) and the gradient w.r.t. each layer's pre-activation.
-  const h = sizes.map((s) => new Float64Array(s));
-  const delta = sizes.map((s) => new Float64Array(s));
+  const wOff = layerOffsets(sizes);
+  const kernel = bnnPointKernel(sizes, options.tanh);
+  // One group's weights and their gradient (all layers, one vector), and the sums over groups.
+  const W = new Float64Array(wOff[L]);
+  const dW = new Float64Array(wOff[L]);
+  const meanGrad = new Float64Array(wOff[L]);
   const sd = new Float64Array(L);
-  const meanGrad = widths.map((out, l) => new Float64Array(sizes[l] * out));
   const sdGrad = new Float64Array(L);
 
-  function logDensityAndGrad(x: Float64Array, gradOut: Float64Array): number {
-    if (x.length !== dim || gradOut.length !== dim) {
-      throw new Error(`hierBnnFused: x and gradOut must have length ${dim}, got ${x.length} and ${gradOut.length}`);
-    }
+  /** Priors of mean and sd (on u = log sd, Jacobian u); sets sd, resets the accumulators. */
+  function hyperPriors(x: Float64Array): number {
     let lp = 0;
-    // Priors: mean ~ N(0, 1), sd ~ HalfNormal(1) on u = log sd with Jacobian u.
     for (let l = 0; l < L; l++) {
-      const size = sizes[l] * widths[l];
       const mo = layout.meanOffsets[l];
-      for (let k = 0; k < size; k++) {
+      for (let k = 0; k < wOff[l + 1] - wOff[l]; k++) {
         const m = x[mo + k];
         lp -= 0.5 * m * m + HALF_LOG_TWO_PI;
-        meanGrad[l][k] = -m;
+        meanGrad[wOff[l] + k] = -m;
       }
       const u = x[layout.logSdOffsets[l]];
       const s = libm.exp(u);
       sd[l] = s;
       lp += LOG_HALF_NORMAL_CONST - 0.5 * s * s + u;
-      sdGrad[l] = -s; // d/ds of −½ s²; the Jacobian's 1 is added on the log scale below
+      sdGrad[l] = -s; // d/ds of −½ s²; the Jacobian's 1 is added on the log scale at the end
     }
+    return lp;
+  }
+
+  /** W_l[g] = raw · sd + mean into W, the raw prior N(0, 1); zeroes dW. */
+  function groupWeights(x: Float64Array, g: number): number {
+    let lp = 0;
+    for (let l = 0; l < L; l++) {
+      const size = wOff[l + 1] - wOff[l];
+      const ro = layout.rawOffsets[l] + g * size, mo = layout.meanOffsets[l], s = sd[l], base = wOff[l];
+      for (let k = 0; k < size; k++) {
+        const r = x[ro + k];
+        lp -= 0.5 * r * r + HALF_LOG_TWO_PI;
+        W[base + k] = r * s + x[mo + k];
+      }
+    }
+    dW.fill(0);
+    return lp;
+  }
+
+  /** Chain dW through W = raw · sd + mean; the raw prior adds −raw. */
+  function groupGradient(x: Float64Array, g: number, gradOut: Float64Array): void {
+    for (let l = 0; l < L; l++) {
+      const size = wOff[l + 1] - wOff[l];
+      const ro = layout.rawOffsets[l] + g * size, s = sd[l], base = wOff[l];
+      let sg = 0;
+      for (let k = 0; k < size; k++) {
+        const r = x[ro + k], d = dW[base + k];
+        gradOut[ro + k] = d * s - r;
+        meanGrad[base + k] += d;
+        sg += d * r;
+      }
+      sdGrad[l] += sg;
+    }
+  }
+
+  function logDensityAndGrad(x: Float64Array, gradOut: Float64Array): number {
+    if (x.length !== dim || gradOut.length !== dim) {
+      throw new Error(`hierBnnFused: x and gradOut must have length ${dim}, got ${x.length} and ${gradOut.length}`);
+    }
+    let lp = hyperPriors(x);
     for (let g = 0; g < groups; g++) {
-      // W_l[g] = raw · sd + mean, and the raw prior N(0, 1).
-      for (let l = 0; l < L; l++) {
-        const size = W[l].length;
-        const ro = layout.rawOffsets[l] + g * size;
-        const mo = layout.meanOffsets[l];
-        const s = sd[l];
-        const w = W[l];
-        for (let k = 0; k < size; k++) {
-          const r = x[ro + k];
-          lp -= 0.5 * r * r + HALF_LOG_TWO_PI;
-          w[k] = r * s + x[mo + k];
-        }
-        dW[l].fill(0);
-      }
+      lp += groupWeights(x, g);
       const { X, y } = data[g];
-      const n = y.length;
-      const nIn = sizes[0];
-      for (let i = 0; i < n; i++) {
-        // Forward: h_{l+1} = tanh(h_l W_l) for hidden layers, the logit for the last one.
-        const h0 = h[0];
-        for (let j = 0; j < nIn; j++) h0[j] = X[i * nIn + j];
-        for (let l = 0; l < L; l++) {
-          const a = h[l], b = h[l + 1], w = W[l];
-          const nI = sizes[l], nO = widths[l];
-          for (let o = 0; o < nO; o++) {
-            let acc = 0;
-            for (let k = 0; k < nI; k++) acc += a[k] * w[k * nO + o];
-            b[o] = l + 1 < L ? libm.tanh(acc) : acc;
-          }
-        }
-        // Bernoulli-logit term y·z − softplus(z) and its derivative y − sigmoid(z), sharing one
-        // exp(−|z|) so that neither overflows.
-        const z = h[L][0];
-        const e = libm.exp(-Math.abs(z));
-        lp += y[i] * z - (z > 0 ? z + libm.log1p(e) : libm.log1p(e));
-        // Backward: delta_l = d lp / d (pre-activation of layer l's output).
-        delta[L][0] = y[i] - (z >= 0 ? 1 / (1 + e) : e / (1 + e));
-        for (let l = L - 1; l >= 0; l--) {
-          const a = h[l], d = delta[l + 1], w = W[l], dw = dW[l];
-          const nI = sizes[l], nO = widths[l];
-          const below = delta[l];
-          for (let k = 0; k < nI; k++) {
-            let acc = 0;
-            const ak = a[k];
-            for (let o = 0; o < nO; o++) {
-              dw[k * nO + o] += ak * d[o];
-              acc += w[k * nO + o] * d[o];
-            }
-            // tanh' = 1 − tanh²; the input layer needs no delta.
-            if (l > 0) below[k] = acc * (1 - ak * ak);
-          }
-        }
-      }
-      // Chain through W = raw · sd + mean; the raw prior adds −raw.
-      for (let l = 0; l < L; l++) {
-        const size = W[l].length;
-        const ro = layout.rawOffsets[l] + g * size;
-        const s = sd[l];
-        const dw = dW[l], mg = meanGrad[l];
-        let sg = 0;
-        for (let k = 0; k < size; k++) {
-          const r = x[ro + k];
-          gradOut[ro + k] = dw[k] * s - r;
-          mg[k] += dw[k];
-          sg += dw[k] * r;
-        }
-        sdGrad[l] += sg;
-      }
+      lp += kernel(X, y, y.length, W, 0, dW, 0);
+      groupGradient(x, g, gradOut);
     }
     for (let l = 0; l < L; l++) {
-      gradOut.set(meanGrad[l], layout.meanOffsets[l]);
+      gradOut.set(meanGrad.subarray(wOff[l], wOff[l + 1]), layout.meanOffsets[l]);
       // d/du = d/ds · s + 1 (the Jacobian term u).
       gradOut[layout.logSdOffsets[l]] = sdGrad[l] * sd[l] + 1;
     }

@@ -37,6 +37,21 @@ export const BENCHMARKS: BenchmarkEntry[] = [
   },
   { name: 'compiled', description: 'µs per log density + gradient, eager tape vs compiled plan: flat BNN, hierarchical BNN, eight schools', run: async (o) => (await import('./compiled.bench.js')).benchCompiled({ quick: o.quick }) },
   {
+    name: 'limits',
+    description: 'µs per log density + gradient, hbnn (model.logDensityAndGrad) vs the fastest hand-written version: hierarchical BNN, flat BNN, eight schools',
+    run: async (o) => (await import('./limits.bench.js')).benchLimits({ quick: o.quick }),
+  },
+  {
+    name: 'alloc',
+    description: 'allocations (bytes and Float64Arrays) per log density + gradient call of hbnn and of the hand-written limits, per model',
+    run: async (o) => (await import('./alloc.bench.js')).benchAlloc({ quick: o.quick }),
+  },
+  {
+    name: 'stan',
+    description: 'NUTS, hbnn sample() vs Stan (rstan) on the three BNNs of the study, side by side on the two cores: wall time, gradients, µs per gradient, ESS/s (needs Rscript + rstan)',
+    run: async (o) => (await import('./stan.bench.js')).benchStan({ quick: o.quick }),
+  },
+  {
     name: 'batched-matmul',
     description: 'batched matmul per call at the BNN and prediction shapes, and end-to-end prediction: gpu.js modes vs Float64 JS',
     run: async (o) => (await import('./batched_matmul.bench.js')).benchBatchedMatmul({ quick: o.quick }),
