@@ -2,8 +2,8 @@
  * hbnn's gradient against the fastest hand-written version of the same function (issue #12),
  * for three model sizes: the hierarchical BNN (763 parameters, 900 points), the flat BNN of one
  * group (40 parameters, 50 points) and eight schools, non-centred (10 parameters, closed form).
- * hbnn is called through `model.logDensityAndGrad`, so whatever path the model uses (eager tape
- * or compiled) is what is measured. The limits are checked against hbnn's gradient in
+ * hbnn is called through `model.logDensityAndGrad` twice: as models are made by default (the
+ * compiled plan) and with `compile: false` (the eager tape), so one run shows both ratios. The limits are checked against hbnn's gradient in
  * test/bench/limits.test.ts; here each row also reports its largest difference to hbnn.
  *
  * Run: `hbnn bench --only limits [--quick]` or `node dist/bench/limits.bench.js [--quick]`.
@@ -27,6 +27,8 @@ export interface LimitProblem {
   name: string;
   description: string;
   hbnn: LogDensity;
+  /** The same model on the eager tape (`compile: false`). */
+  hbnnEager: LogDensity;
   /** The hand-written limits, fastest first (the first is the ratio's reference). */
   limits: { name: string; f: LogDensity }[];
   /** Scale of the N(0, scale²) evaluation points. */
@@ -44,17 +46,18 @@ export function limitProblems(seed = 2018): LimitProblem[] {
   const groups = fusedGroups(study);
   const hier = hierarchicalBnn(study);
   const layout = layoutFromParams(hier.params, BNN_SIZES, 18, hbnnNames);
-  const flat = flatBnn({ X: study.Xs_train[0], y: study.Ys_train[0] });
+  const group = { X: study.Xs_train[0], y: study.Ys_train[0] };
+  const flat = flatBnn(group);
   return [
     {
-      name: 'hierarchical', description: 'hierarchical BNN, 18 groups × 50 points, 763 parameters', hbnn: hier, scale: 1,
+      name: 'hierarchical', description: 'hierarchical BNN, 18 groups × 50 points, 763 parameters', hbnn: hier, hbnnEager: hierarchicalBnn(study, { compile: false }), scale: 1,
       limits: [{ name: 'limit', f: hierBnnFused(groups, layout) }, { name: 'limit, Math.tanh', f: hierBnnFused(groups, layout, { tanh: 'math' }) }],
     },
     {
-      name: 'flat', description: 'flat BNN, one group of 50 points, 40 parameters', hbnn: flat, scale: 1,
+      name: 'flat', description: 'flat BNN, one group of 50 points, 40 parameters', hbnn: flat, hbnnEager: flatBnn(group, { compile: false }), scale: 1,
       limits: [{ name: 'limit', f: flatBnnFused(groups[0], BNN_SIZES) }, { name: 'limit, Math.tanh', f: flatBnnFused(groups[0], BNN_SIZES, { tanh: 'math' }) }],
     },
-    { name: 'eight-schools', description: 'eight schools, non-centred, 10 parameters', hbnn: eightSchoolsModel(), scale: 1, limits: [{ name: 'closed form', f: eightSchoolsFused() }] },
+    { name: 'eight-schools', description: 'eight schools, non-centred, 10 parameters', hbnn: eightSchoolsModel(), hbnnEager: eightSchoolsModel(false), scale: 1, limits: [{ name: 'closed form', f: eightSchoolsFused() }] },
   ];
 }
 
@@ -91,7 +94,7 @@ export async function benchLimits(options: { quick?: boolean; rounds?: number; b
   const batchMs = options.batchMs ?? (options.quick ? 30 : 100);
   const models = limitProblems().map((p) => {
     const points = randomPoints(p.hbnn.dim, 16, p.scale, 12);
-    const contenders = [...p.limits, { name: 'hbnn', f: p.hbnn }];
+    const contenders = [...p.limits, { name: 'hbnn, eager tape', f: p.hbnnEager }, { name: 'hbnn', f: p.hbnn }];
     const rows = timeInterleaved(contenders, points, rounds, batchMs).map((r, i) => ({ ...r, maxRelDiffToHbnn: maxRelDifference(p.hbnn, contenders[i].f, points) }));
     return { name: p.name, description: p.description, dim: p.hbnn.dim, rows, hbnnOverLimit: rows[rows.length - 1].ratio };
   });

@@ -13,10 +13,11 @@ import type { LogDensity } from '../../samplers/types.js';
 export const SCHOOLS_Y = Float64Array.from([28, 8, -3, 7, -1, 1, 18, 12]);
 export const SCHOOLS_SIGMA = Float64Array.from([15, 10, 16, 11, 9, 11, 10, 18]);
 
-/** hbnn's model: what a user writes. */
-export function eightSchoolsModel(): Model {
+/** hbnn's model: what a user writes (`compile: false` for the eager tape). */
+export function eightSchoolsModel(compile = true): Model {
   return defineModel({
     params: { mu: [], tau: { shape: [], transform: 'log' }, theta_tilde: [8] },
+    compile,
     logp: (p) => {
       const theta = T.add(p.mu, T.mul(p.tau, p.theta_tilde));
       let lp = dist.normal(p.mu, 0, 5);
