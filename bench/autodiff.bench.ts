@@ -20,6 +20,7 @@ import { hierBnnFused, layoutFromParams, type FusedGroup } from './hier_bnn_fuse
 import { hierBnnTfjs, tfjsTensorCount, useTfjsBackend, type TfjsBackendName } from './hier_bnn_tfjs.js';
 import { machineInfo, type MachineInfo } from './machine.js';
 import { isMainModule, writeResultIfAsked } from './script.js';
+import { median, timeBatch } from './timing.js';
 
 export interface AutodiffBenchOptions {
   /** Interleaved rounds; the median over them is reported (default 15, 3 with `quick`). */
@@ -84,22 +85,6 @@ interface Contender {
   open(): Promise<LogDensity & { dispose?: () => void }>;
   calls: number;
   samples: number[];
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
-}
-
-/** µs per call over `calls` calls, cycling through the evaluation points. */
-function timeBatch(f: LogDensity, points: Float64Array[], grad: Float64Array, calls: number): number {
-  let sink = 0;
-  const t0 = performance.now();
-  for (let i = 0; i < calls; i++) sink += f.logDensityAndGrad(points[i % points.length], grad);
-  const us = ((performance.now() - t0) * 1000) / calls;
-  if (Number.isNaN(sink)) throw new Error('benchAutodiff: a log density came back NaN');
-  return us;
 }
 
 function relErrors(ref: { v: number; g: Float64Array }, v: number, g: Float64Array): [number, number] {
