@@ -52,3 +52,5 @@ export type { PlotOptions } from './samplers/plots/plot_spec.js';
 // core: the seeded RNG, libm, and the backend and gpu controls a user sets (kernels: hbnn/core)
 export { Rng, libm, setBackend, getBackend, backendInfo, calibrateAuto, prepareGpu, gpuStatus } from './core/index.js';
 export type { BackendName, BackendInfo, GpuStatus } from './core/index.js';
+// model comparison: PSIS-LOO, WAIC and loo_compare as R's loo computes them (docs/diagnostics.md)
+export { loo, waic, compare, formatCompare, paretoKTable, type LooResult, type LooOptions, type WaicResult, type ElpdResult, type CompareRow, type LogLikInput } from './samplers/index.js';

@@ -7,7 +7,7 @@ export { inverseNormalCdf, averageRanks, rankNormalize, splitChains, foldDraws, 
 export { autocovariance, essOfChains, essBasic, essMean, essBulk, essTail, essQuantile, essSd } from './ess.js';
 export { rhatOfChains, rhat, rhatBasic, rhatBulk, rhatTail } from './rhat.js';
 export { mcseMean, mcseSd, mcseQuantile, betaQuantile, betaCdf } from './mcse.js';
-export { logSumExp, paretoKThreshold, psisTailLength, gpdFit, gpdQuantile, psisSmooth, MIN_TAIL_LENGTH, type PsisResult } from './psis.js';
+export { paretoKThreshold, psisTailLength, gpdFit, gpdQuantile, psisSmooth, MIN_TAIL_LENGTH, type PsisResult } from './psis.js';
 export { loo, relativeEff, paretoKTable, type LooResult, type LooOptions, type ElpdResult, type Estimate } from './loo.js';
 export { waic, P_WAIC_THRESHOLD, type WaicResult } from './waic.js';
 export { compare, formatCompare, type CompareRow } from './compare.js';

@@ -150,7 +150,7 @@ function looWarnings(paretoK: Float64Array, kThreshold: number, s: number, probl
   const veryHigh: number[] = [];
   paretoK.forEach((k, i) => (k > 1 ? veryHigh : k > kThreshold ? high : []).push(i));
   if (high.length + veryHigh.length > 0) {
-    const t = kThreshold.toFixed(2);
+    const t = kThreshold.toFixed(3);
     warnings.push(
       `Some Pareto k diagnostic values are too high: ${high.length + veryHigh.length} of ${paretoK.length} above ${t} ` +
         `(min(1 - 1/log10(S), 0.7) for S = ${s} draws)${veryHigh.length ? `, ${veryHigh.length} of them above 1` : ''}; ` +

@@ -135,7 +135,7 @@ test('Pareto k threshold and warnings: min(1 - 1/log10(S), 0.7); high k, short t
       `${c.name}: Pareto k table from R's k with threshold ${thr.toFixed(3)}: ${table.good} good, ${table.bad} bad, ${table.veryBad} very bad`);
     const high = k.map((v, i) => (v > thr && Number.isFinite(v) ? i : -1)).filter((i) => i >= 0);
     const text = l.warnings.join('\n');
-    if (high.length > 0) t.match(text, new RegExp(`too high: ${high.length} of ${k.length} above ${thr.toFixed(2)}[\\s\\S]*observations ${high.join(', ')} `), `${c.name}: ${l.warnings.at(-1)}`);
+    if (high.length > 0) t.match(text, new RegExp(`too high: ${high.length} of ${k.length} above ${thr.toFixed(3)}[\\s\\S]*observations ${high.join(', ')} `), `${c.name}: ${l.warnings.at(-1)}`);
     if (k.every((v) => v === Infinity)) t.match(text, /Not enough tail samples.*observations 0, 1, 2/, `${c.name}: ${l.warnings[0]}`);
     if (k.every((v) => v <= thr)) t.deepEqual(l.warnings, [], `${c.name}: no warnings`);
   }
