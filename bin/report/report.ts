@@ -230,14 +230,24 @@ function mdTable(rows: string[][]): string {
 function headOf(input: ReportInput): { title: string; banner?: string; dataLine: string; postData: boolean } {
   const d = input.metrics.data;
   const postData = d.postData === true;
-  const name = typeof d.name === 'string' ? d.name : typeof d.source === 'string' ? d.source : 'see the Data table';
-  const size = typeof d.groups === 'number' ? ` (${d.groups} groups${typeof d.trainPoints === 'number' ? `, ${d.trainPoints} training and ${d.testPoints} test points` : ''})` : '';
   return {
     title: input.title ?? 'Hierarchical Bayesian neural networks with informative priors: reproduction',
     banner: input.metrics.settings.quick === true ? QUICK_BANNER : undefined,
-    dataLine: `Data: ${name}${size}.`,
+    dataLine: dataLine(d),
     postData,
   };
+}
+
+/**
+ * The report's "Data:" line: the data set's name and its size in one parenthesis, e.g.
+ * "Data: Wiecki (2018), the post's data (numpy seed 31; 18 groups, 900 training and 900 test points)."
+ * A name that ends in its own parenthesis takes the size inside it rather than a second one after it.
+ */
+export function dataLine(d: StudyMetrics['data']): string {
+  const name = typeof d.name === 'string' ? d.name : typeof d.source === 'string' ? d.source : 'see the Data table';
+  if (typeof d.groups !== 'number') return `Data: ${name}.`;
+  const size = `${d.groups} groups${typeof d.trainPoints === 'number' ? `, ${d.trainPoints} training and ${d.testPoints} test points` : ''}`;
+  return name.endsWith(')') ? `Data: ${name.slice(0, -1)}; ${size}).` : `Data: ${name} (${size}).`;
 }
 
 const WARNINGS_SUMMARY = (n: number) => `Sampler warnings of every fit, groups and chains numbered from 1 (${n})`;

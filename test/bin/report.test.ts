@@ -26,6 +26,7 @@ import {
   checkWritableDir,
   writeMetrics,
   writeReport,
+  dataLine,
   POST_ACCURACY,
   STAN_ACCURACY,
   type StudyMetrics,
@@ -323,5 +324,18 @@ test('checkWritableDir: creates the directory; a path under a regular file fails
     t.throws(() => checkWritableDir(under), new RegExp(`output directory '${under}' cannot be created: ENOTDIR`), 'under a regular file');
     t.throws(() => checkWritableDir(file), new RegExp(`output directory '${file}' cannot be created: EEXIST`), 'a regular file itself');
   });
+  t.end();
+});
+
+test("dataLine: one parenthesis for the data set's name and size, never two in a row", (t) => {
+  const size = { groups: 18, trainPoints: 900, testPoints: 900 };
+  t.equal(dataLine({ name: "Wiecki (2018), the post's data (numpy seed 31)", ...size }),
+    "Data: Wiecki (2018), the post's data (numpy seed 31; 18 groups, 900 training and 900 test points).", "the post's data: the size joins the name's parenthesis");
+  t.equal(dataLine({ name: 'generated rotated moons (seed 0)', groups: 18 }), 'Data: generated rotated moons (seed 0; 18 groups).', 'generated data, groups only');
+  t.equal(dataLine({ name: 'the file d.json', ...size }), 'Data: the file d.json (18 groups, 900 training and 900 test points).', 'a name without a parenthesis gets one');
+  t.equal(dataLine({ source: 'x.json' }), 'Data: x.json.', 'no size: the name alone');
+  for (const line of [dataLine({ name: "Wiecki (2018), the post's data (numpy seed 31)", ...size }), dataLine({ name: 'generated rotated moons (seed 0)', ...size })]) {
+    t.doesNotMatch(line, /\)\s*\(/, `no ") (" in: ${line}`);
+  }
   t.end();
 });
