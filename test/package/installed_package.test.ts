@@ -2,13 +2,13 @@
  * hbnn as a user installs it: `npm pack` the built package, install the tarball into a temporary
  * project, and there (a) run a custom op written with the exported op API through gradcheck,
  * (b) type-check a program with `tsc --strict` and `skipLibCheck: false` (no @types/node), and
- * (c) run the examples of docs/ops.md, docs/samplers.md and of the README's library section as
- * written. Skipped,
+ * (c) run every code block of README.md and docs/*.md as written, by its doc-test marker (see
+ * `DocMarker` below; a test that needs no npm checks that every block has one). Skipped,
  * and says so, only where `npm` cannot run.
  */
 import test from 'tape';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -99,11 +99,11 @@ function packAndInstall(): Installed {
 }
 
 /** Strip the types of a TypeScript module with the repository's TypeScript, write it as .mjs in the app and run it. */
-function runTs(app: string, name: string, source: string): SpawnSyncReturns<string> {
+function runTs(app: string, name: string, source: string, timeoutMs?: number): SpawnSyncReturns<string> {
   const ts = requireFromRoot(TS_PATH) as typeof import('typescript');
   const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
   writeFileSync(join(app, `${name}.mjs`), js);
-  return run(process.execPath, [`${name}.mjs`], app);
+  return run(process.execPath, [`${name}.mjs`], app, timeoutMs);
 }
 
 test('installed package: the tarball holds the library and the CLI, not tests, benchmarks or source maps', { skip }, (t) => onInstall(t, ({ files }) => {
@@ -209,46 +209,163 @@ test('installed package: tsc --strict with skipLibCheck false type-checks a prog
   t.equal(r.status, 0, `tsc --strict, skipLibCheck false, no @types/node: ${r.status === 0 ? 'no errors' : said(r)}`);
 }));
 
-test('installed package: the examples of docs/ops.md and the README run as written', { skip }, (t) => onInstall(t, ({ app }) => {
-  const ops = runTs(app, 'ops_doc', tsBlocks(readFileSync(join(ROOT, 'docs', 'ops.md'), 'utf8')));
-  t.equal(ops.status, 0, `docs/ops.md: ${ops.status === 0 ? 'runs, both ops pass gradcheck' : said(ops)}`);
-  const readme = runTs(app, 'readme', tsBlocks(readFileSync(join(ROOT, 'README.md'), 'utf8'), 'Use it as a library'));
-  t.equal(readme.status, 0, `README library example: ${readme.status === 0 ? 'runs' : said(readme)}`);
-  t.match(readme.stdout, /mu[\s\S]*sigma/, 'prints a summary with mu and sigma');
-}));
+/** What a doc-test marker asks for; the comment must be on the line just above the block's opening fence. */
+type DocMarker =
+  | { kind: 'run' } // a program, run in the installed app
+  | { kind: 'continue' } // appended to the program before it on the page (its imports and names stay in scope)
+  | { kind: 'file'; name: string } // a module the later programs import, written as NAME into the app
+  | { kind: 'repo' } // a program that needs the repository (benchmarks are not packed), run from dist/
+  | { kind: 'quote'; path: string } // source quoted from a repository file: every line must be in it
+  | { kind: 'skip'; reason: string }; // not code to run (shell, a format, a page); never for TS/JS
 
-/**
- * The ```ts blocks of a page that carry a doc-test marker, in order: `<!-- doc-test: file NAME -->`
- * (a module the later blocks import) or `<!-- doc-test: run -->` (a program to run). `unmarked`
- * counts the blocks without one, so a new example cannot slip past the test.
- */
-function docTests(markdown: string): { blocks: { kind: 'file' | 'run'; name: string; source: string }[]; unmarked: number } {
-  const blocks: { kind: 'file' | 'run'; name: string; source: string }[] = [];
-  let unmarked = 0;
-  for (const m of markdown.matchAll(/(?:<!-- doc-test: (file (\S+)|run) -->\n)?```ts\n([\s\S]*?)```/g)) {
-    if (m[1] === undefined) unmarked++;
-    else blocks.push(m[2] ? { kind: 'file', name: m[2], source: m[3] } : { kind: 'run', name: `samplers_doc_${blocks.length}`, source: m[3] });
-  }
-  return { blocks, unmarked };
+interface DocBlock {
+  doc: string;
+  line: number;
+  lang: string;
+  source: string;
+  /** The line above the opening fence. */
+  above: string;
 }
 
-test('installed package: the examples of docs/samplers.md run as written', { skip }, (t) => onInstall(t, ({ app }) => {
-  const { blocks, unmarked } = docTests(readFileSync(join(ROOT, 'docs', 'samplers.md'), 'utf8'));
-  t.equal(unmarked, 0, 'every ts block of docs/samplers.md is a doc-test (a module or a program)');
+/** The pages whose code blocks must run: README.md and docs/*.md (not docs/api, which typedoc writes). */
+const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+const TS_LANGS = new Set(['ts', 'typescript', 'js', 'javascript', 'mjs', 'tsx', 'jsx']);
+
+function parseMarker(comment: string): DocMarker | undefined {
+  const m = /^<!-- doc-test: (.*?) -->$/.exec(comment.trim());
+  if (!m) return undefined;
+  const body = m[1];
+  if (body === 'run' || body === 'continue' || body === 'repo') return { kind: body };
+  let p = /^file (\S+)$/.exec(body);
+  if (p) return { kind: 'file', name: p[1] };
+  p = /^quote (\S+)$/.exec(body);
+  if (p) return { kind: 'quote', path: p[1] };
+  p = /^skip \((.*\S.*)\)$/.exec(body);
+  return p ? { kind: 'skip', reason: p[1] } : undefined;
+}
+
+/** Every fenced block of a markdown text, with the line above its opening fence. */
+function fencedBlocks(doc: string, markdown: string): DocBlock[] {
+  const lines = markdown.split('\n');
+  const blocks: DocBlock[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^```(\S*)\s*$/.exec(lines[i]);
+    if (!open) continue;
+    let j = i + 1;
+    while (j < lines.length && !lines[j].startsWith('```')) j++;
+    blocks.push({ doc, line: i + 1, lang: open[1], source: lines.slice(i + 1, j).join('\n') + '\n', above: i > 0 ? lines[i - 1] : '' });
+    i = j;
+  }
+  return blocks;
+}
+
+const docBlocks = (doc: string) => fencedBlocks(doc, readFileSync(join(ROOT, doc), 'utf8'));
+
+/** What is wrong with a page's markers: unmarked blocks, skipped TS/JS, a `continue` with nothing before it, a quote that drifted. */
+function markerProblems(blocks: DocBlock[]): string[] {
+  const problems: string[] = [];
+  let program = false;
+  for (const b of blocks) {
+    const at = `${b.doc}:${b.line} (\`\`\`${b.lang})`;
+    const m = parseMarker(b.above);
+    if (!m) {
+      const what = b.above.includes('doc-test') ? `unreadable marker '${b.above.trim()}'` : 'no doc-test marker';
+      problems.push(`${at}: ${what} (run, continue, file NAME, repo, quote PATH or, for what is not TS/JS, skip (REASON))`);
+      continue;
+    }
+    if (m.kind === 'skip' && TS_LANGS.has(b.lang)) problems.push(`${at}: a ${b.lang} block cannot be skipped (${m.reason}); make it run`);
+    if (m.kind !== 'skip' && m.kind !== 'quote' && !TS_LANGS.has(b.lang)) problems.push(`${at}: '${m.kind}' runs TypeScript, but the block is \`\`\`${b.lang || ' (no language)'}`);
+    if (m.kind === 'continue' && !program) problems.push(`${at}: 'continue' needs a 'run' or 'repo' block before it on the page`);
+    if (m.kind === 'quote') {
+      const file = join(ROOT, m.path);
+      if (!existsSync(file)) problems.push(`${at}: quotes ${m.path}, which does not exist`);
+      else {
+        const text = readFileSync(file, 'utf8');
+        const missing = b.source.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !text.includes(l));
+        if (missing.length > 0) problems.push(`${at}: not in ${m.path}: ${missing.join(' | ')}`);
+      }
+    }
+    if (m.kind === 'run' || m.kind === 'repo') program = true;
+  }
+  return problems;
+}
+
+test('docs: every code block of README.md and docs/*.md carries a doc-test marker (TS/JS blocks run; only other blocks may be skipped, with a reason)', (t) => {
+  const all = DOCS.flatMap(docBlocks);
+  t.ok(all.length >= 30, `${all.length} code blocks in ${DOCS.length} pages`);
+  t.deepEqual(DOCS.flatMap((d) => markerProblems(docBlocks(d))), [], 'no block without a marker, no skipped TS/JS, no orphaned continue, no drifted quote');
+  const counts = new Map<string, number>();
+  for (const b of all) {
+    const kind = parseMarker(b.above)?.kind ?? 'none';
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  }
+  t.comment(`markers: ${[...counts].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  // The rule itself: each kind of mistake is caught, and a shell block skipped with a reason passes.
+  const probe = (md: string) => markerProblems(fencedBlocks('probe.md', md));
+  t.equal(probe('text\n```ts\nx\n```').length, 1, 'an unmarked ts block is a problem');
+  t.equal(probe('text\n```\nls\n```').length, 1, 'an unmarked block without a language is a problem');
+  t.equal(probe('<!-- doc-test: skip (too slow) -->\n```ts\nx\n```').length, 1, 'a skipped ts block is a problem');
+  t.equal(probe('<!-- doc-test: skip () -->\n```sh\nx\n```').length, 1, 'a skip without a reason is a problem');
+  t.equal(probe('<!-- doc-test: continue -->\n```ts\nx\n```').length, 1, 'a continue with no program before it is a problem');
+  t.equal(probe('<!-- doc-test: quote core/libm.ts -->\n```ts\nno such line in libm\n```').length, 1, 'a quote that is not in its file is a problem');
+  t.equal(probe('<!-- doc-test: skip (shell) -->\n```sh\nx\n```\n<!-- doc-test: run -->\n```ts\nx\n```\n<!-- doc-test: continue -->\n```ts\ny\n```').length, 0,
+    'a shell block skipped with a reason, a program and its continuation are fine');
+  t.end();
+});
+
+/** The programs of a page: each `run` or `repo` block with the `continue` blocks after it; the `file` modules. */
+function docPrograms(blocks: DocBlock[]): { files: { name: string; source: string }[]; programs: { kind: 'run' | 'repo'; line: number; source: string }[] } {
+  const files: { name: string; source: string }[] = [];
+  const programs: { kind: 'run' | 'repo'; line: number; source: string }[] = [];
+  for (const b of blocks) {
+    const m = parseMarker(b.above);
+    if (m?.kind === 'file') files.push({ name: m.name, source: b.source });
+    else if (m?.kind === 'run' || m?.kind === 'repo') programs.push({ kind: m.kind, line: b.line, source: b.source });
+    else if (m?.kind === 'continue' && programs.length > 0) programs[programs.length - 1].source += b.source;
+  }
+  return { files, programs };
+}
+
+const transpile = (source: string) => {
   const ts = requireFromRoot(TS_PATH) as typeof import('typescript');
-  for (const b of blocks.filter((x) => x.kind === 'file')) {
-    const js = ts.transpileModule(b.source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
-    writeFileSync(join(app, b.name), js);
+  return ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+};
+
+/** Run a `repo` program from the repository's dist/ (so `./bench/index.js` resolves), in a scratch folder of the install. */
+function runInRepo(dir: string, name: string, source: string): SpawnSyncReturns<string> {
+  const file = join(ROOT, 'dist', `${name}.mjs`);
+  const cwd = join(dir, name);
+  mkdirSync(cwd, { recursive: true });
+  writeFileSync(file, transpile(source));
+  try {
+    return run(process.execPath, [file], cwd, 300_000);
+  } finally {
+    rmSync(file, { force: true });
   }
-  const programs = blocks.filter((x) => x.kind === 'run');
-  t.ok(programs.length >= 5, `${programs.length} programs`);
-  for (const b of programs) {
-    const r = runTs(app, b.name, b.source);
-    const first = b.source.split('\n').find((l) => !l.startsWith('import') && l.trim() !== '') ?? '';
-    t.equal(r.status, 0, `docs/samplers.md, the example at "${first.slice(0, 60)}": ${r.status === 0 ? 'runs' : said(r)}`);
-    if (/inWorkers/.test(b.source)) t.match(r.stdout, /^true$/m, 'the registered sampler gives the same draws in workers as in this thread');
-  }
-}));
+}
+
+/** Checks a program's output must pass besides exiting 0, by page. */
+const EXPECT: Record<string, { when: RegExp; stdout: RegExp; what: string }[]> = {
+  'README.md': [{ when: /summary/, stdout: /mu[\s\S]*sigma/, what: 'prints a summary with mu and sigma' }],
+  'docs/samplers.md': [{ when: /inWorkers/, stdout: /^true$/m, what: 'the registered sampler gives the same draws in workers as in this thread' }],
+  'docs/diagnostics.md': [{ when: /formatCompare/, stdout: /^studentT\s+0\.0\s+0\.0\s+NA[\s\S]*^normal\s+-/m, what: 'compare() puts the Student-t model first' }],
+};
+
+for (const doc of DOCS) {
+  const { files, programs } = docPrograms(docBlocks(doc));
+  if (programs.length === 0) continue;
+  test(`installed package: the examples of ${doc} run as written`, { skip }, (t) => onInstall(t, ({ app, dir }) => {
+    for (const f of files) writeFileSync(join(app, f.name), transpile(f.source));
+    programs.forEach((p, i) => {
+      const name = `doc_${doc.replace(/\W+/g, '_')}_${i}`;
+      // 5 minutes each: the machines that run the suite may be shared; the slowest example takes ~20 s alone.
+      const r = p.kind === 'repo' ? runInRepo(dir, name, p.source) : runTs(app, name, p.source, 300_000);
+      const first = p.source.split('\n').find((l) => !l.startsWith('import') && !l.startsWith('//') && l.trim() !== '') ?? '';
+      t.equal(r.status, 0, `${doc}:${p.line}${p.kind === 'repo' ? ' (from the repository)' : ''}, the example at "${first.slice(0, 60)}": ${r.status === 0 ? 'runs' : said(r)}`);
+      for (const e of EXPECT[doc] ?? []) if (e.when.test(p.source)) t.match(r.stdout, e.stdout, e.what);
+    });
+  }));
+}
 
 test('installed package: clean up', { skip }, (t) => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
