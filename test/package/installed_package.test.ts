@@ -34,18 +34,6 @@ function run(cmd: string, args: string[], cwd: string, timeoutMs = 180_000): Spa
 
 const said = (r: SpawnSyncReturns<string>) => `exit ${r.status}${r.error ? ` (${r.error.message})` : ''}\n${r.stdout}\n${r.stderr}`.trim();
 
-/** The ```ts blocks of a markdown text (or of one of its sections), one after another. */
-function tsBlocks(markdown: string, section?: string): string {
-  let text = markdown;
-  if (section !== undefined) {
-    const start = text.indexOf(`## ${section}`);
-    if (start < 0) throw new Error(`no section '## ${section}'`);
-    const next = text.indexOf('\n## ', start + 1);
-    text = text.slice(start, next < 0 ? undefined : next);
-  }
-  return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]).join('\n');
-}
-
 interface Installed {
   dir: string;
   app: string;
@@ -195,16 +183,18 @@ console.log(formatSummary(summary(trace)), gradcheck((x) => T.sum(identity(x)), 
   typeof euclideanMetric, typeof windowAdaptation, typeof leapfrog, defineModel, dist);
 `;
 
-test('installed package: tsc --strict with skipLibCheck false type-checks a program and the docs examples', { skip }, (t) => onInstall(t, ({ app }) => {
-  const opsDoc = tsBlocks(readFileSync(join(ROOT, 'docs', 'ops.md'), 'utf8'));
-  const readme = tsBlocks(readFileSync(join(ROOT, 'README.md'), 'utf8'), 'Use it as a library');
+test('installed package: tsc --strict with skipLibCheck false type-checks a program and every docs example', { skip }, (t) => onInstall(t, ({ app }) => {
   writeFileSync(join(app, 'program.ts'), TYPED_PROGRAM);
-  writeFileSync(join(app, 'ops_doc.ts'), opsDoc);
-  writeFileSync(join(app, 'readme.ts'), `${readme}\nexport {};\n`);
+  // Every program of the pages (a `run` block and its `continue`s) that imports only the package.
+  const docs = DOCS.flatMap((doc) => docPrograms(docBlocks(doc)).programs
+    .filter((p) => p.kind === 'run' && !/from '\.\//.test(p.source))
+    .map((p, i) => ({ name: `typed_${doc.replace(/\W+/g, '_')}_${i}.ts`, source: `${p.source}\nexport {};\n` })));
+  for (const d of docs) writeFileSync(join(app, d.name), d.source);
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { strict: true, skipLibCheck: false, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', types: [] },
-    files: ['program.ts', 'ops_doc.ts', 'readme.ts'],
+    files: ['program.ts', ...docs.map((d) => d.name)],
   }));
+  t.ok(docs.length >= 10, `${docs.length} docs programs`);
   const r = run(process.execPath, [TSC, '-p', 'tsconfig.json'], app);
   t.equal(r.status, 0, `tsc --strict, skipLibCheck false, no @types/node: ${r.status === 0 ? 'no errors' : said(r)}`);
 }));
