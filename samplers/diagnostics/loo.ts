@@ -141,7 +141,7 @@ function looWarnings(paretoK: Float64Array, kThreshold: number, s: number, probl
   const warnings: string[] = [];
   const list = (ids: number[]) => (ids.length <= 10 ? ids.join(', ') : `${ids.slice(0, 10).join(', ')}, … (${ids.length - 10} more)`);
   if (problems['short tail'].length > 0) {
-    warnings.push(`Not enough tail samples to fit the generalized Pareto distribution (fewer than 5 of ${s} draws) for observations ${list(problems['short tail'])}; their Pareto k is Infinity.`);
+    warnings.push(`Not enough tail samples to fit the generalized Pareto distribution (a tail of fewer than 5 of the ${s} draws) for observations ${list(problems['short tail'])}; their Pareto k is Infinity and their draws are not smoothed.`);
   }
   if (problems['constant tail'].length > 0) {
     warnings.push(`Can't fit generalized Pareto distribution because all tail values are the same, for observations ${list(problems['constant tail'])}.`);
