@@ -3,9 +3,9 @@
  * the numeric log|dx/du| of each element, a gradient check of forward and log-Jacobian, errors.
  */
 import test from 'tape';
-import { Rng } from '../../core/rng.js';
-import { T, Tensor, gradcheck, tensor } from '../../autodiff/index.js';
-import { makeTransform, type TransformSpec } from '../../models/index.js';
+import { Rng } from '../../../core/rng.js';
+import { T, Tensor, gradcheck, tensor } from '../../../autodiff/index.js';
+import { makeTransform, type TransformSpec } from '../../../models/index.js';
 
 const rng = Rng.fromSeed(707);
 const specs: { spec: TransformSpec; lower: number; upper: number }[] = [
