@@ -11,6 +11,7 @@ import { forwardIntoVia, scalar, showValues, summingMatrix, vectorLength, type T
 
 export function orderedTransform(positive: boolean): Transform {
   const kind = positive ? 'positiveOrdered' : 'ordered';
+  const article = positive ? 'a' : 'an';
   const forward = (u: Tensor): Tensor => {
     const k = u.size;
     const steps = positive ? T.exp(u) : k === 1 ? u : T.concat([T.slice(u, [0], [1]), T.exp(T.slice(u, [1], [k - 1]))]);
@@ -30,8 +31,8 @@ export function orderedTransform(positive: boolean): Transform {
         const step = k === 0 ? (positive ? x[0] : 0) : x[k] - x[k - 1];
         const ok = Number.isFinite(x[k]) && (k === 0 && !positive ? true : step > 0);
         if (!ok) {
-          const why = k === 0 ? `${what}[0] = ${x[0]} is not a finite${positive ? ' positive' : ''} number` : `${what}[${k}] = ${x[k]} is not above ${what}[${k - 1}] = ${x[k - 1]}`;
-          throw new Error(`${why}: a '${kind}' value must be strictly increasing${positive ? ' and positive' : ''}, got ${showValues(x)}`);
+          const why = k === 0 ? `${what}[0] = ${x[0]} is not a finite${positive ? ' positive' : ''} number` : `${what}[${k}] = ${x[k]} is not above [${k - 1}] = ${x[k - 1]}`;
+          throw new Error(`${why}: ${article} '${kind}' value must be strictly increasing${positive ? ' and positive' : ''}, got ${showValues(x)}`);
         }
         u[k] = k === 0 && !positive ? x[0] : libm.log(step);
       }

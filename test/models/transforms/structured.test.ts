@@ -153,7 +153,7 @@ test('structured transforms: shapes and values that break the constraint throw, 
   t.throws(() => makeTransform('ordered', "parameter 'c'", []), /'ordered' parameter is a vector of shape \[K\] with K ≥ 1, got shape \[\]/);
   t.throws(() => makeTransform('simplex').inverse(Float64Array.from([0.5, 0.6]), 'w'), /w sums to 1.1(\d*), not 1: a 'simplex' value .* got \[0.5, 0.6\]/);
   t.throws(() => makeTransform('simplex').inverse(Float64Array.from([1, 0]), 'w'), /w\[1\] = 0 is not a positive number/);
-  t.throws(() => makeTransform('ordered').inverse(Float64Array.from([0, 2, 1]), 'c'), /c\[2\] = 1 is not above c\[1\] = 2: a 'ordered' value must be strictly increasing, got \[0, 2, 1\]/);
+  t.throws(() => makeTransform('ordered').inverse(Float64Array.from([0, 2, 1]), 'c'), /c\[2\] = 1 is not above \[1\] = 2: an 'ordered' value must be strictly increasing, got \[0, 2, 1\]/);
   t.throws(() => makeTransform('positiveOrdered').inverse(Float64Array.from([-1, 2]), 'c'), /c\[0\] = -1 is not a finite positive number/);
   t.throws(() => makeTransform('choleskyCorr').inverse(Float64Array.from([1, 0, 0.5, 0.5]), 'L'), /L: row 1 has squared length 0.5, not 1/);
   t.throws(() => makeTransform('choleskyCorr').inverse(Float64Array.from([1, 0.1, 0, 1]), 'L'), /L: \[0,1\] = 0.1 is above the diagonal and not 0/);
