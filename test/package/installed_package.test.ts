@@ -2,8 +2,8 @@
  * hbnn as a user installs it: `npm pack` the built package, install the tarball into a temporary
  * project, and there (a) run a custom op written with the exported op API through gradcheck,
  * (b) type-check a program with `tsc --strict` and `skipLibCheck: false` (no @types/node), and
- * (c) run the examples of docs/ops.md, docs/samplers.md and of the README's library section as
- * written. Skipped,
+ * (c) run the examples of docs/ops.md, docs/samplers.md, the marked ones of docs/models.md and
+ * of the README's library section as written. Skipped,
  * and says so, only where `npm` cannot run.
  */
 import test from 'tape';
@@ -248,6 +248,16 @@ test('installed package: the examples of docs/samplers.md run as written', { ski
     t.equal(r.status, 0, `docs/samplers.md, the example at "${first.slice(0, 60)}": ${r.status === 0 ? 'runs' : said(r)}`);
     if (/inWorkers/.test(b.source)) t.match(r.stdout, /^true$/m, 'the registered sampler gives the same draws in workers as in this thread');
   }
+}));
+
+test('installed package: the marked examples of docs/models.md run as written', { skip }, (t) => onInstall(t, ({ app }) => {
+  const programs = docTests(readFileSync(join(ROOT, 'docs', 'models.md'), 'utf8')).blocks.filter((x) => x.kind === 'run');
+  t.ok(programs.length >= 5, `${programs.length} programs`);
+  programs.forEach((b, i) => {
+    const r = runTs(app, `models_doc_${i}`, b.source);
+    const first = b.source.split('\n').find((l) => !l.startsWith('import') && l.trim() !== '') ?? '';
+    t.equal(r.status, 0, `docs/models.md, the example at "${first.slice(0, 60)}": ${r.status === 0 ? 'runs' : said(r)}`);
+  });
 }));
 
 test('installed package: clean up', { skip }, (t) => {
