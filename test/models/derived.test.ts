@@ -4,6 +4,9 @@
  * (Stan's column names) and trace JSON; identical from worker and sequential runs; errors.
  */
 import test from 'tape';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { T } from '../../autodiff/index.js';
 import { defineModel, dist } from '../../models/index.js';
 import { sample } from '../../samplers/run/sample.js';
@@ -12,6 +15,7 @@ import { cmdStanCsvTexts, readCmdStanCsv, writeCmdStanCsv } from '../../samplers
 import { traceFromJson, traceToJson } from '../../samplers/io/trace_json.js';
 import { make, y } from '../fixtures/derived_model.js';
 import { withTempDir } from '../helpers/temp_dir.js';
+import { readCheckpoint } from '../../samplers/run/checkpoint.js';
 
 const fixture = new URL('../fixtures/derived_model.js', import.meta.url).href;
 const opts = { chains: 2, draws: 60, tune: 60, seed: 11 };
@@ -65,6 +69,22 @@ test('derived: CmdStan CSV columns as Stan names them, read back; trace JSON kee
   });
   const json = traceFromJson(JSON.parse(JSON.stringify(traceToJson(trace))));
   t.deepEqual(json.params.map((p) => p.kind ?? 'parameter'), trace.params.map((p) => p.kind ?? 'parameter'), 'trace JSON keeps every kind');
+  t.end();
+});
+
+test('derived: a checkpointed run writes and reads back the derived quantities and log_lik', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hbnn-derived-ckpt-'));
+  try {
+    const trace = await sample(make(), { ...opts, chains: 2, draws: 12, tune: 10, keepWarmup: true, checkpoint: { dir } });
+    const back = readCheckpoint(dir);
+    t.deepEqual(back.paramNames, trace.paramNames, 'same quantities');
+    t.deepEqual([...back.get('Omega').values], [...trace.get('Omega').values], 'Omega reads back');
+    t.deepEqual([...back.get('log_lik').values], [...trace.get('log_lik').values], 'log_lik reads back');
+    const warm = back.chainDraws[0].warmup!.values;
+    t.ok(warm.length === 10 * trace.width && warm.every(Number.isFinite), 'kept warmup rows carry their derived quantities too');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   t.end();
 });
 
