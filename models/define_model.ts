@@ -98,30 +98,15 @@ export class Model implements PosteriorTarget {
     if (spec === null || typeof spec !== 'object') throw new Error('defineModel: expects { params, logp }');
     if (typeof spec.logp !== 'function') throw new Error(`defineModel: logp must be a function, got ${typeof spec.logp}`);
     if (spec.params === null || typeof spec.params !== 'object') throw new Error('defineModel: params must be an object { name: shape | { shape, transform } }');
-    const names = Object.keys(spec.params);
-    if (names.length === 0) throw new Error('defineModel: the model needs at least one parameter');
-    let offset = 0;
-    let out = 0;
-    this.slots = names.map((name) => {
-      const p = spec.params[name];
-      const shape = Array.isArray(p) ? p : p?.shape;
-      if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-        throw new Error(`defineModel: parameter '${name}' needs a shape of non-negative integers ([] for a scalar), got ${JSON.stringify(p)}`);
-      }
-      const what = `defineModel: parameter '${name}'`;
-      const transform = makeTransform(Array.isArray(p) ? undefined : p.transform, what);
-      const freeShape = transform.freeShape(shape, what);
-      const slot = { name, shape: [...shape], out, size: shapeSize(shape), freeShape, offset, freeSize: shapeSize(freeShape), transform };
-      offset += slot.freeSize;
-      out += slot.size;
-      return slot;
-    });
-    this.dim = offset;
-    this.constrainedSize = out;
+    this.slots = buildSlots(spec.params);
+    const last = this.slots[this.slots.length - 1];
+    this.dim = last.offset + last.freeSize;
+    this.constrainedSize = last.out + last.size;
     this.params = this.slots.map((s) => ({ name: s.name, shape: s.shape }));
     for (const k of ['derived', 'logLik', 'simulate', 'prior'] as const) {
       if (spec[k] !== undefined && typeof spec[k] !== 'function') throw new Error(`defineModel: ${k} must be a function, got ${typeof spec[k]}`);
     }
+    if (spec.logLik && LOG_LIK in spec.params) throw new Error(`defineModel: a parameter is named '${LOG_LIK}', the name logLik is stored under; rename it`);
     this.spec = spec;
     this.logp = spec.logp;
     this.backend = modelBackend(spec.backend, 'defineModel');
@@ -307,6 +292,28 @@ export class Model implements PosteriorTarget {
       return out;
     });
   }
+}
+
+/** Each parameter's transform and its places in the unconstrained x and in a trace row, checked. */
+function buildSlots(params: Record<string, ParamSpec>): Slot[] {
+  const names = Object.keys(params);
+  if (names.length === 0) throw new Error('defineModel: the model needs at least one parameter');
+  let offset = 0;
+  let out = 0;
+  return names.map((name) => {
+    const p = params[name];
+    const shape = Array.isArray(p) ? p : p?.shape;
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new Error(`defineModel: parameter '${name}' needs a shape of non-negative integers ([] for a scalar), got ${JSON.stringify(p)}`);
+    }
+    const what = `defineModel: parameter '${name}'`;
+    const transform = makeTransform(Array.isArray(p) ? undefined : p.transform, what);
+    const freeShape = transform.freeShape(shape, what);
+    const slot = { name, shape: [...shape], out, size: shapeSize(shape), freeShape, offset, freeSize: shapeSize(freeShape), transform };
+    offset += slot.freeSize;
+    out += slot.size;
+    return slot;
+  });
 }
 
 /** Build a Model from named parameter shapes/transforms and a log-density function. */

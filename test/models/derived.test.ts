@@ -104,6 +104,7 @@ test('derived: errors name the quantity', async (t) => {
   t.throws(() => defineModel({ ...base, derived: ({ muu }) => ({ a: muu }) }).derived, /defineModel derived: no parameter 'muu' \(did you mean 'mu'\?\); the parameters are mu/);
   t.throws(() => defineModel({ ...base, derived: () => ({ a: 'x' as never }) }).derived, /defineModel derived: 'a' must be a Tensor, a number or an array of numbers/);
   t.throws(() => defineModel({ ...base, derived: 3 as never }), /defineModel: derived must be a function, got number/);
+  t.throws(() => defineModel({ params: { log_lik: [] }, logp: ({ log_lik }) => log_lik, logLik: ({ log_lik }) => log_lik }), /defineModel: a parameter is named 'log_lik', the name logLik is stored under; rename it/);
   let n = 1;
   const growing = defineModel({ ...base, derived: () => ({ a: new Array(n++).fill(0) }) });
   await sample(growing, { chains: 1, draws: 3, tune: 0, seed: 1 }).then(
