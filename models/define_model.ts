@@ -53,11 +53,11 @@ export interface ModelSpec {
    * (Stan's transformed parameters / generated quantities): stored in the Trace after the
    * parameters, with their shapes, and in summaries and CSV. Names must differ from the params'.
    */
-  derived?: (params: Record<string, Tensor>) => Record<string, Tensor | number | number[]>;
+  derived?: (params: Record<string, Tensor>) => Record<string, Tensor | number | number[] | Float64Array>;
   /** Pointwise log-likelihood (one value per observation), stored per draw as `log_lik` for loo / waic. */
   logLik?: (params: Record<string, Tensor>) => Tensor;
   /** Simulated data given the constrained parameters, for priorPredictive / posteriorPredictive. */
-  simulate?: (params: Record<string, Tensor>, rng: Rng) => Record<string, Tensor | number | number[]>;
+  simulate?: (params: Record<string, Tensor>, rng: Rng) => Record<string, Tensor | number | number[] | Float64Array>;
   /** One draw of every parameter (constrained values) from its prior, for priorPredictive. */
   prior?: (rng: Rng) => Record<string, ParamValues | Tensor>;
 }
