@@ -16,15 +16,16 @@ export {
 export { dist, type DistArg, type MvNormalScale } from './models/index.js';
 export { defineModel, Model, type ModelSpec, type ParamSpec, type ParamValues, type LogpContext } from './models/index.js';
 export type { ModelBackend } from './core/index.js';
-export { makeTransform, type Transform, type TransformSpec } from './models/index.js';
+export { makeTransform, type Transform, type TransformKind, type TransformSpec, type NamedTransform, type Bound, type BoundsSpec } from './models/index.js';
 export { predict, type PredictOptions, type Prediction } from './models/index.js';
+export { priorPredictive, posteriorPredictive, type PriorPredictiveOptions, type PosteriorPredictiveOptions } from './models/index.js';
 /** The study's models: flatBnn, hierarchicalBnn, informativeBnn, groupPrior, … (also `hbnn/models`). */
 export * as models from './models/index.js';
 /** The study's data: rotatedMoons, loadStudyData, validateStudyData, … */
 export * as data from './models/data/index.js';
 
 // samplers
-export type { LogDensity, PosteriorTarget, ParamInfo, Sampler, SamplerState, SamplerInfo, SamplerParams } from './samplers/index.js';
+export type { LogDensity, PosteriorTarget, ParamInfo, ParamKind, Sampler, SamplerState, SamplerInfo, SamplerParams } from './samplers/index.js';
 export { sample, RunControl, readCheckpoint, adviInWorker } from './samplers/index.js';
 export type { SampleOptions, InitOption, InitPoint, AnySampler, AdviInit, WorkerTargetSpec, ChainProgress } from './samplers/index.js';
 export { nuts, hmc, mala, registerSampler, samplerNames, samplerFactory } from './samplers/index.js';

@@ -5,6 +5,10 @@
  * log-Jacobians, runs the user's `logp`, and writes the gradient into the caller's buffer. The
  * first call records that tape; later calls replay its compiled plan (autodiff/compile/), which
  * allocates nothing, unless the model cannot be compiled or asks for `compile: false`.
+ * A transform may change the size (a K-simplex has K − 1 free values), so each slot has its
+ * free (unconstrained) place in x and its constrained place in a trace row. `derived` and
+ * `logLik` run once per kept draw, without a gradient (the PosteriorTarget `derived` hook);
+ * `prior` and `simulate` serve the predictive checks (predictive.ts).
  */
 import { modelBackend, withModelBackend, type ModelBackend } from '../core/kernels/backend.js';
 import { shapeSize, shapeToString } from '../core/shape.js';
@@ -12,8 +16,12 @@ import * as T from '../autodiff/ops/index.js';
 import { Tape, withTape } from '../autodiff/tape.js';
 import { CompiledDensity, compileMode, type CompileOption, type CompileStatus } from '../autodiff/compile/compiled.js';
 import { Tensor } from '../autodiff/tensor.js';
+import type { Rng } from '../core/rng.js';
 import type { ParamInfo, PosteriorTarget } from '../samplers/types.js';
-import { makeTransform, type Transform, type TransformSpec } from './transforms.js';
+import { makeTransform, type Transform, type TransformSpec } from './transforms/index.js';
+import { asOutput, constantTensors, flattenValues, guardNames, type ParamValues } from './param_values.js';
+
+export type { ParamValues } from './param_values.js';
 
 /** A parameter: its shape ([] for a scalar), or its shape and the transform onto its support. */
 export type ParamSpec = number[] | { shape: number[]; transform?: TransformSpec };
@@ -40,23 +48,42 @@ export interface ModelSpec {
    * every call and throw at the first difference, naming the op (HBNN_COMPILE=check, for tests).
    */
   compile?: CompileOption;
+  /**
+   * Quantities computed from the constrained parameters at each kept draw, without a gradient
+   * (Stan's transformed parameters / generated quantities): stored in the Trace after the
+   * parameters, with their shapes, and in summaries and CSV. Names must differ from the params'.
+   */
+  derived?: (params: Record<string, Tensor>) => Record<string, Tensor | number | number[] | Float64Array>;
+  /** Pointwise log-likelihood (one value per observation), stored per draw as `log_lik` for loo / waic. */
+  logLik?: (params: Record<string, Tensor>) => Tensor;
+  /** Simulated data given the constrained parameters, for priorPredictive / posteriorPredictive. */
+  simulate?: (params: Record<string, Tensor>, rng: Rng) => Record<string, Tensor | number | number[] | Float64Array>;
+  /** One draw of every parameter (constrained values) from its prior, for priorPredictive. */
+  prior?: (rng: Rng) => Record<string, ParamValues | Tensor>;
 }
 
-/** Where each parameter lives in the flat vector. */
+/** The name under which `logLik` is stored (Stan users' convention; loo reads it). */
+export const LOG_LIK = 'log_lik';
+
+/** Where each parameter lives: its free values in the unconstrained x, its constrained values in a trace row. */
 interface Slot {
   name: string;
   shape: readonly number[];
-  offset: number;
+  /** Offset and size of the constrained values. */
+  out: number;
   size: number;
+  /** Shape, offset and size of the free values in x. */
+  freeShape: readonly number[];
+  offset: number;
+  freeSize: number;
   transform: Transform;
 }
-
-/** Flat values accepted by `unconstrain`: a number for a scalar, or (nested) arrays of numbers. */
-export type ParamValues = number | number[] | number[][] | number[][][] | Float64Array;
 
 export class Model implements PosteriorTarget {
   /** Length of the unconstrained vector. */
   readonly dim: number;
+  /** Total size of the constrained parameters (what `constrainInto` writes; differs from dim under 'simplex', 'choleskyCorr', 'covMatrix'). */
+  readonly constrainedSize: number;
   /** Names and shapes of the constrained parameters, in storage order (what a Trace holds). */
   readonly params: readonly ParamInfo[];
   /** The kernel backend of `logp`, resolved when the model was made. */
@@ -64,28 +91,23 @@ export class Model implements PosteriorTarget {
   private readonly slots: readonly Slot[];
   private readonly logp: ModelSpec['logp'];
   private readonly density: CompiledDensity;
+  private readonly spec: ModelSpec;
+  private derivedLayout?: ParamInfo[];
 
   constructor(spec: ModelSpec) {
     if (spec === null || typeof spec !== 'object') throw new Error('defineModel: expects { params, logp }');
     if (typeof spec.logp !== 'function') throw new Error(`defineModel: logp must be a function, got ${typeof spec.logp}`);
     if (spec.params === null || typeof spec.params !== 'object') throw new Error('defineModel: params must be an object { name: shape | { shape, transform } }');
-    const names = Object.keys(spec.params);
-    if (names.length === 0) throw new Error('defineModel: the model needs at least one parameter');
-    let offset = 0;
-    this.slots = names.map((name) => {
-      const p = spec.params[name];
-      const shape = Array.isArray(p) ? p : p?.shape;
-      if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-        throw new Error(`defineModel: parameter '${name}' needs a shape of non-negative integers ([] for a scalar), got ${JSON.stringify(p)}`);
-      }
-      const transform = makeTransform(Array.isArray(p) ? undefined : p.transform, `defineModel: parameter '${name}'`);
-      const size = shapeSize(shape);
-      const slot = { name, shape: [...shape], offset, size, transform };
-      offset += size;
-      return slot;
-    });
-    this.dim = offset;
+    this.slots = buildSlots(spec.params);
+    const last = this.slots[this.slots.length - 1];
+    this.dim = last.offset + last.freeSize;
+    this.constrainedSize = last.out + last.size;
     this.params = this.slots.map((s) => ({ name: s.name, shape: s.shape }));
+    for (const k of ['derived', 'logLik', 'simulate', 'prior'] as const) {
+      if (spec[k] !== undefined && typeof spec[k] !== 'function') throw new Error(`defineModel: ${k} must be a function, got ${typeof spec[k]}`);
+    }
+    if (spec.logLik && LOG_LIK in spec.params) throw new Error(`defineModel: a parameter is named '${LOG_LIK}', the name logLik is stored under; rename it`);
+    this.spec = spec;
     this.logp = spec.logp;
     this.backend = modelBackend(spec.backend, 'defineModel');
     this.density = new CompiledDensity({
@@ -104,10 +126,10 @@ export class Model implements PosteriorTarget {
     return this.slots.map((s) => s.name);
   }
 
-  private checkVector(x: Float64Array, what: string, method: string): void {
-    if (!(x instanceof Float64Array) || x.length !== this.dim) {
+  private checkVector(x: Float64Array, what: string, method: string, length = this.dim, called = 'dim'): void {
+    if (!(x instanceof Float64Array) || x.length !== length) {
       const got = x instanceof Float64Array ? `length ${x.length}` : Object.prototype.toString.call(x);
-      throw new Error(`Model.${method}: ${what} must be a Float64Array of length dim = ${this.dim} (${this.describe()}), got ${got}`);
+      throw new Error(`Model.${method}: ${what} must be a Float64Array of length ${called} = ${length} (${this.describe()}), got ${got}`);
     }
   }
 
@@ -122,12 +144,12 @@ export class Model implements PosteriorTarget {
       const values: Record<string, Tensor> = {};
       const terms: Tensor[] = [];
       for (const s of this.slots) {
-        const u = tape.leaf(x.subarray(s.offset, s.offset + s.size), s.shape);
+        const u = tape.leaf(x.subarray(s.offset, s.offset + s.freeSize), s.freeShape);
         leaves.push(u);
         values[s.name] = s.transform.forward(u);
         if (s.transform.kind !== 'identity') terms.push(s.transform.logJacobian(u));
       }
-      const lp = this.logp(values, { backend: this.backend });
+      const lp = this.logp(guardNames(values, 'defineModel logp'), { backend: this.backend });
       if (!(lp instanceof Tensor) || lp.size !== 1) {
         const got = lp instanceof Tensor ? `a Tensor of shape ${shapeToString(lp.shape)}` : typeof lp;
         throw new Error(`Model logp (params ${this.describe()}) must return a scalar Tensor, got ${got}; sum the log densities (the dist.* functions already do)`);
@@ -159,43 +181,139 @@ export class Model implements PosteriorTarget {
     const out: Record<string, Float64Array> = {};
     for (const s of this.slots) {
       out[s.name] = new Float64Array(s.size);
-      s.transform.forwardInto(x.subarray(s.offset, s.offset + s.size), out[s.name]);
+      s.transform.forwardInto(x.subarray(s.offset, s.offset + s.freeSize), out[s.name]);
     }
     return out;
   }
 
-  /** Constrained values of all parameters, flattened in `params` order, into `out` (length dim). */
+  /** Constrained values of all parameters, flattened in `params` order, into `out` (length constrainedSize). */
   constrainInto(x: Float64Array, out: Float64Array): void {
     this.checkVector(x, 'x', 'constrainInto');
-    this.checkVector(out, 'out', 'constrainInto');
-    for (const s of this.slots) s.transform.forwardInto(x.subarray(s.offset, s.offset + s.size), out.subarray(s.offset, s.offset + s.size));
+    this.checkVector(out, 'out', 'constrainInto', this.constrainedSize, 'constrainedSize');
+    for (const s of this.slots) s.transform.forwardInto(x.subarray(s.offset, s.offset + s.freeSize), out.subarray(s.out, s.out + s.size));
   }
 
   /** The unconstrained vector for constrained values given by name (e.g. initial values). */
-  unconstrain(values: Record<string, ParamValues>): Float64Array {
+  unconstrain(values: Record<string, ParamValues | Tensor>): Float64Array {
     if (values === null || typeof values !== 'object') throw new Error(`Model.unconstrain: expects an object { name: values } for ${this.describe()}`);
     const unknown = Object.keys(values).filter((k) => !this.slots.some((s) => s.name === k));
     if (unknown.length > 0) throw new Error(`Model.unconstrain: unknown parameter(s) ${unknown.join(', ')}; the model has ${this.describe()}`);
     const x = new Float64Array(this.dim);
     for (const s of this.slots) {
       if (!(s.name in values)) throw new Error(`Model.unconstrain: missing parameter '${s.name}' ${shapeToString(s.shape)}; give every one of ${this.describe()}`);
-      const flat = flatten(values[s.name], `Model.unconstrain: parameter '${s.name}'`);
-      if (flat.length !== s.size) {
-        throw new Error(`Model.unconstrain: parameter '${s.name}' has shape ${shapeToString(s.shape)} (${s.size} values), got ${flat.length} values`);
-      }
-      x.set(s.transform.inverse(flat, `Model.unconstrain: parameter '${s.name}'`), s.offset);
+      const what = `Model.unconstrain: parameter '${s.name}'`;
+      x.set(s.transform.inverse(flattenValues(values[s.name], s.shape, what), what), s.offset);
     }
     return x;
   }
+
+  /** Shapes of the parameters, by name. */
+  private shapes(): Record<string, readonly number[]> {
+    return Object.fromEntries(this.slots.map((s) => [s.name, s.shape]));
+  }
+
+  /**
+   * The derived quantities' names, shapes and kinds ('derived', then `log_lik` as 'logLik'), found
+   * by evaluating them once at x = 0; empty without `derived` and `logLik`.
+   */
+  get derived(): readonly ParamInfo[] {
+    if (!this.derivedLayout) {
+      const zero = this.derivedValues(this.constrain(new Float64Array(this.dim)));
+      this.derivedLayout = Object.entries(zero).map(([name, v]) => ({ name, shape: v.shape, kind: name === LOG_LIK && this.spec.logLik ? 'logLik' : 'derived' }));
+    }
+    return this.derivedLayout;
+  }
+
+  /** The derived quantities (and `log_lik`) at the point x, flattened in `derived` order, into `out`. */
+  derivedInto(x: Float64Array, out: Float64Array): void {
+    const layout = this.derived;
+    const values = this.derivedValues(this.constrain(x));
+    let at = 0;
+    for (const p of layout) {
+      const v = values[p.name];
+      if (!v || shapeToString(v.shape) !== shapeToString(p.shape)) {
+        throw new Error(`defineModel derived: '${p.name}' had shape ${shapeToString(p.shape)} at the first evaluation, now ${v ? shapeToString(v.shape) : 'it is missing'}; derived quantities must keep their shapes`);
+      }
+      out.set(v.data, at);
+      at += v.size;
+    }
+    if (at !== out.length) throw new Error(`Model.derivedInto: out has length ${out.length}, the derived quantities ${at} values`);
+  }
+
+  /** `derived` and `logLik` at constrained values, as tensors by name (log_lik flattened to a vector). */
+  derivedValues(values: Record<string, Float64Array>): Record<string, Tensor> {
+    const { derived, logLik } = this.spec;
+    if (!derived && !logLik) return {};
+    return withModelBackend(this.backend, () => {
+      const p = guardNames(constantTensors(values, this.shapes()), 'defineModel derived');
+      const out: Record<string, Tensor> = {};
+      if (derived) {
+        const d = derived(p);
+        if (d === null || typeof d !== 'object') throw new Error(`defineModel derived must return an object { name: tensor }, got ${d === null ? 'null' : typeof d}`);
+        for (const [name, v] of Object.entries(d)) {
+          if (this.slots.some((s) => s.name === name) || (logLik && name === LOG_LIK)) throw new Error(`defineModel derived: '${name}' is already ${name === LOG_LIK ? 'the name of logLik' : 'a parameter'}; give it another name`);
+          out[name] = asOutput(v, `defineModel derived: '${name}'`);
+        }
+      }
+      if (logLik) {
+        const ll = asOutput(logLik(guardNames(constantTensors(values, this.shapes()), 'defineModel logLik')), 'defineModel logLik');
+        out[LOG_LIK] = new Tensor(ll.data, [ll.size]);
+      }
+      return out;
+    });
+  }
+
+  /** Whether the model says how to draw its parameters from their priors (`prior`) and how to simulate data (`simulate`). */
+  get predictive(): { prior: boolean; simulate: boolean } {
+    return { prior: this.spec.prior !== undefined, simulate: this.spec.simulate !== undefined };
+  }
+
+  /** One draw of the constrained parameters from `prior`, checked against their shapes and constraints. */
+  drawPrior(rng: Rng): Record<string, Float64Array> {
+    const prior = this.spec.prior;
+    if (!prior) throw new Error(`priorPredictive: the model has no prior(rng) => ({ ${this.paramNames.join(', ')} }) in its defineModel spec`);
+    const draw = prior(rng);
+    if (draw === null || typeof draw !== 'object') throw new Error(`defineModel prior must return an object { name: values }, got ${draw === null ? 'null' : typeof draw}`);
+    this.unconstrain(draw); // checks the names, shapes and constraints, naming what is wrong
+    const out: Record<string, Float64Array> = {};
+    for (const s of this.slots) out[s.name] = Float64Array.from(flattenValues(draw[s.name], s.shape, s.name));
+    return out;
+  }
+
+  /** `simulate` at constrained values, as tensors by name. */
+  simulateAt(values: Record<string, Float64Array>, rng: Rng): Record<string, Tensor> {
+    const simulate = this.spec.simulate;
+    if (!simulate) throw new Error('predictive: the model has no simulate(params, rng) => ({ name: tensor }) in its defineModel spec');
+    return withModelBackend(this.backend, () => {
+      const sim = simulate(guardNames(constantTensors(values, this.shapes()), 'defineModel simulate'), rng);
+      if (sim === null || typeof sim !== 'object') throw new Error(`defineModel simulate must return an object { name: tensor }, got ${sim === null ? 'null' : typeof sim}`);
+      const out: Record<string, Tensor> = {};
+      for (const [name, v] of Object.entries(sim)) out[name] = asOutput(v, `defineModel simulate: '${name}'`);
+      return out;
+    });
+  }
 }
 
-function flatten(v: ParamValues, what: string): Float64Array {
-  if (typeof v === 'number') return new Float64Array([v]);
-  if (v instanceof Float64Array) return v;
-  if (!Array.isArray(v)) throw new Error(`${what}: expected a number, an array or a Float64Array, got ${typeof v}`);
-  const flat = (v as unknown[]).flat(Infinity as 1);
-  if (!flat.every((e) => typeof e === 'number')) throw new Error(`${what}: every value must be a number`);
-  return Float64Array.from(flat as number[]);
+/** Each parameter's transform and its places in the unconstrained x and in a trace row, checked. */
+function buildSlots(params: Record<string, ParamSpec>): Slot[] {
+  const names = Object.keys(params);
+  if (names.length === 0) throw new Error('defineModel: the model needs at least one parameter');
+  let offset = 0;
+  let out = 0;
+  return names.map((name) => {
+    const p = params[name];
+    const shape = Array.isArray(p) ? p : p?.shape;
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new Error(`defineModel: parameter '${name}' needs a shape of non-negative integers ([] for a scalar), got ${JSON.stringify(p)}`);
+    }
+    const what = `defineModel: parameter '${name}'`;
+    const transform = makeTransform(Array.isArray(p) ? undefined : p.transform, what);
+    const freeShape = transform.freeShape(shape, what);
+    const slot = { name, shape: [...shape], out, size: shapeSize(shape), freeShape, offset, freeSize: shapeSize(freeShape), transform };
+    offset += slot.freeSize;
+    out += slot.size;
+    return slot;
+  });
 }
 
 /** Build a Model from named parameter shapes/transforms and a log-density function. */

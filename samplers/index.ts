@@ -5,7 +5,7 @@
  * ADVI, the Trace, diagnostics and the CmdStan / JSON formats. Chain runners, worker pools and
  * checkpoint writers are internal.
  */
-export type { LogDensity, ParamInfo, PosteriorTarget, Sampler, SamplerState, SamplerInfo, SamplerParams, SamplerSpec, AnySampler } from './types.js';
+export type { LogDensity, ParamInfo, ParamKind, PosteriorTarget, Sampler, SamplerState, SamplerInfo, SamplerParams, SamplerSpec, AnySampler } from './types.js';
 
 // the registry of samplers, by name (built-ins and a user's, also in workers)
 export { registerSampler, samplerNames, samplerFactory, type SamplerFactory, type SamplerRegistration, type BuiltInSamplerName } from './registry.js';

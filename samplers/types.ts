@@ -14,10 +14,19 @@ export interface LogDensity {
   logDensity?(x: Float64Array): number;
 }
 
-/** One named parameter in constrained space, stored row-major and flattened into a trace. */
+/**
+ * What a trace column holds: a sampled parameter (constrained), a quantity derived from each kept
+ * draw (Stan's transformed parameters / generated quantities), the pointwise log-likelihood
+ * `log_lik` that LOO and WAIC read, or a simulated (predictive) quantity.
+ */
+export type ParamKind = 'parameter' | 'derived' | 'logLik' | 'predictive';
+
+/** One named quantity in constrained space, stored row-major and flattened into a trace. */
 export interface ParamInfo {
   readonly name: string;
   readonly shape: readonly number[];
+  /** Absent means 'parameter'. */
+  readonly kind?: ParamKind;
 }
 
 /**
@@ -26,8 +35,15 @@ export interface ParamInfo {
  */
 export interface PosteriorTarget extends LogDensity {
   readonly params?: readonly ParamInfo[];
-  /** Writes the constrained values of all `params`, flattened in order, into `out`. */
+  /** Writes the constrained values of all `params`, flattened in order, into `out` (their total size, which may differ from dim). */
   constrainInto?(x: Float64Array, out: Float64Array): void;
+  /**
+   * Quantities computed once per kept draw and stored after `params` (kind 'derived' or
+   * 'logLik'): their names and shapes. Read once when a run starts; needs `derivedInto`.
+   */
+  readonly derived?: readonly ParamInfo[];
+  /** Writes the `derived` values at the unconstrained point x, flattened in order, into `out`. No gradient. */
+  derivedInto?(x: Float64Array, out: Float64Array): void;
 }
 
 /**

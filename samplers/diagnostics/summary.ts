@@ -43,7 +43,8 @@ export function quantileLabel(prob: number): string {
 }
 
 /**
- * One summary row per scalar (after an `lp__` row with `lp: true`). Diagnostics need at least 4 draws per chain; with fewer, the
+ * One summary row per scalar of every quantity in the trace, in storage order: parameters, then
+ * derived quantities and `log_lik` (after an `lp__` row with `lp: true`). Diagnostics need at least 4 draws per chain; with fewer, the
  * diagnostic columns are NaN and the moments are still given.
  */
 export function summary(trace: Trace, options: SummaryOptions = {}): SummaryRow[] {

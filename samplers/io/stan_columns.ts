@@ -44,7 +44,8 @@ export function stanColumns(params: readonly ParamInfo[]): { names: string[]; so
 /**
  * Parameters from Stan column names (`w.1.2`), in order of first appearance, with their shapes,
  * and for each scalar in row-major trace order the CSV column that holds it. Columns ending in
- * `__` are sampler statistics and skipped.
+ * `__` are sampler statistics and skipped. Columns `log_lik.*` get kind 'logLik'; every other
+ * quantity reads back as a parameter (a CSV does not tell generated quantities apart).
  */
 export function paramsFromColumns(columns: readonly string[], path: string): { params: ParamInfo[]; placement: number[] } {
   const bases: { name: string; indices: number[][]; columns: number[] }[] = [];
@@ -77,7 +78,8 @@ export function paramsFromColumns(columns: readonly string[], path: string): { p
       if (placement[offset + flat] !== -1) throw new Error(`readCmdStanCsv: duplicate column for '${b.name}' index ${ix.join('.')} in ${path}`);
       placement[offset + flat] = b.columns[k];
     });
-    params.push({ name: b.name, shape });
+    // Stan users' name for the pointwise log-likelihood (what loo reads); CSV tells no other kind apart.
+    params.push(b.name === 'log_lik' ? { name: b.name, shape, kind: 'logLik' } : { name: b.name, shape });
   }
   return { params, placement };
 }

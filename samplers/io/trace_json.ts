@@ -8,6 +8,9 @@ import { shapeSize } from '../../core/shape.js';
 import { readText, writeText } from '../../core/platform/files.js';
 import { Trace, type ChainDraws, type DrawStats, type TraceMeta } from '../trace/trace.js';
 import { orderStats } from '../trace/draw_stats.js';
+import type { ParamKind } from '../types.js';
+
+const PARAM_KINDS: readonly ParamKind[] = ['parameter', 'derived', 'logLik', 'predictive'];
 
 /** Identifies the file format; bump `TRACE_JSON_VERSION` when the layout changes. */
 export const TRACE_JSON_FORMAT = 'hbnn-trace';
@@ -63,7 +66,7 @@ export function traceToJson(trace: Trace): Record<string, unknown> {
   return {
     format: TRACE_JSON_FORMAT,
     version: TRACE_JSON_VERSION,
-    params: trace.params.map((p) => ({ name: p.name, shape: [...p.shape] })),
+    params: trace.params.map((p) => ({ name: p.name, shape: [...p.shape], ...(p.kind ? { kind: p.kind } : {}) })),
     columns: trace.columnNames(),
     chains: trace.chainDraws.map((c) => ({
       ...encodeDraws(c.values, c.stats, trace.width),
@@ -88,11 +91,12 @@ export function traceFromJson(data: unknown): Trace {
   if (!d || d.format !== TRACE_JSON_FORMAT) throw new Error(`readTraceJson: not an ${TRACE_JSON_FORMAT} file (format = ${JSON.stringify(d?.format)})`);
   if (d.version !== TRACE_JSON_VERSION) throw new Error(`readTraceJson: unsupported version ${JSON.stringify(d.version)}; this library reads version ${TRACE_JSON_VERSION}`);
   if (!Array.isArray(d.params) || !Array.isArray(d.chains)) throw new Error('readTraceJson: params and chains must be arrays');
-  const params = (d.params as { name: string; shape: number[] }[]).map((p, i) => {
+  const params = (d.params as { name: string; shape: number[]; kind?: ParamKind }[]).map((p, i) => {
     if (typeof p?.name !== 'string' || !Array.isArray(p.shape) || !p.shape.every((s) => Number.isInteger(s) && s >= 0)) {
       throw new Error(`readTraceJson: params[${i}] must be { name: string, shape: non-negative integers }, got ${JSON.stringify(p)}`);
     }
-    return { name: p.name, shape: p.shape };
+    if (p.kind !== undefined && !PARAM_KINDS.includes(p.kind)) throw new Error(`readTraceJson: params[${i}].kind must be one of ${PARAM_KINDS.join(', ')}, got ${JSON.stringify(p.kind)}`);
+    return { name: p.name, shape: p.shape, ...(p.kind ? { kind: p.kind } : {}) };
   });
   const width = params.reduce((w, p) => w + shapeSize(p.shape), 0);
   const chains: ChainDraws[] = (d.chains as Record<string, unknown>[]).map((c, i) => {

@@ -71,15 +71,33 @@ export class CountingTarget implements LogDensity {
   }
 }
 
-/** Named parameters of a target and the map from an unconstrained point to their values. */
+/**
+ * What a target's trace rows hold: its named parameters, then its derived quantities (the
+ * target's `derived` hook, e.g. a model's `derived` and `logLik`), and the map from an
+ * unconstrained point to one row (`constrain`), called once per kept draw.
+ */
 export function traceLayout(target: PosteriorTarget): { params: ParamInfo[]; width: number; constrain: (x: Float64Array, out: Float64Array) => void } {
+  const sizeOf = (ps: readonly ParamInfo[]) => ps.reduce((n, p) => n + shapeSize(p.shape), 0);
+  let params: ParamInfo[];
+  let constrain: (x: Float64Array, out: Float64Array) => void;
   if (target.params && target.params.length > 0) {
     if (typeof target.constrainInto !== 'function') throw new Error('sample: target has params but no constrainInto(x, out)');
-    const params = target.params.map((p) => ({ name: p.name, shape: [...p.shape] }));
-    const width = params.reduce((n, p) => n + shapeSize(p.shape), 0);
-    return { params, width, constrain: (x, out) => target.constrainInto!(x, out) };
+    params = target.params.map((p) => ({ name: p.name, shape: [...p.shape], ...(p.kind && p.kind !== 'parameter' ? { kind: p.kind } : {}) }));
+    constrain = (x, out) => target.constrainInto!(x, out);
+  } else {
+    params = [{ name: 'x', shape: [target.dim] }];
+    constrain = (x, out) => out.set(x);
   }
-  return { params: [{ name: 'x', shape: [target.dim] }], width: target.dim, constrain: (x, out) => out.set(x) };
+  const derived = target.derived ?? [];
+  if (derived.length === 0) return { params, width: sizeOf(params), constrain };
+  if (typeof target.derivedInto !== 'function') throw new Error('sample: target has derived quantities but no derivedInto(x, out)');
+  const split = sizeOf(params);
+  const all = [...params, ...derived.map((p) => ({ name: p.name, shape: [...p.shape], kind: p.kind ?? 'derived' }))];
+  const fill = (x: Float64Array, out: Float64Array) => {
+    constrain(x, out.subarray(0, split));
+    target.derivedInto!(x, out.subarray(split));
+  };
+  return { params: all, width: sizeOf(all), constrain: fill };
 }
 
 /** A chain's draws and their statistics as they come; a statistic first seen late is NaN before. */
@@ -229,7 +247,8 @@ export class ChainRunner {
       this.params = this.adaptState.params;
       if (this.iteration === this.task.tune - 1) this.params = this.adaptation.finalParams(this.adaptState);
     }
-    this.constrain(state.position, this.scratch);
+    // Only rows that are kept are filled: derived quantities are computed once per kept draw.
+    if (!warmup || this.warmupBuf || this.checkpoint) this.constrain(state.position, this.scratch);
     if (!warmup) this.drawBuf.push(row, this.scratch);
     else this.warmupBuf?.push(row, this.scratch);
     this.checkpoint?.writeDraw(row, warmup, this.scratch);

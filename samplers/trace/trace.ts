@@ -1,10 +1,12 @@
 /**
  * Trace: the draws of every chain, in constrained space, with per-draw sampler statistics.
  * Storage is one row-major Float64Array per chain (draws × width, where width is the total size
- * of all parameters); `get(name)` gathers one parameter across chains.
+ * of all parameters); `get(name)` gathers one parameter across chains. Beside the sampled
+ * parameters a trace may hold derived quantities, the pointwise log-likelihood `log_lik` and
+ * simulated quantities, each told apart by its ParamInfo `kind` (absent: 'parameter').
  */
 import { shapeSize } from '../../core/shape.js';
-import type { ParamInfo } from '../types.js';
+import type { ParamInfo, ParamKind } from '../types.js';
 import type { DrawStats, StatName } from './draw_stats.js';
 import type { TraceMeta } from './trace_meta.js';
 
@@ -64,7 +66,7 @@ export class Trace {
   private readonly offsets: Map<string, number>;
 
   constructor(init: TraceInit) {
-    this.params = init.params.map((p) => ({ name: p.name, shape: [...p.shape] }));
+    this.params = init.params.map((p) => ({ name: p.name, shape: [...p.shape], ...(p.kind && p.kind !== 'parameter' ? { kind: p.kind } : {}) }));
     this.chainDraws = init.chains;
     this.meta = init.meta ?? {};
     this.offsets = new Map();
@@ -94,6 +96,17 @@ export class Trace {
 
   get paramNames(): string[] {
     return this.params.map((p) => p.name);
+  }
+
+  /** What `name` holds: 'parameter', 'derived', 'logLik' or 'predictive'. */
+  kindOf(name: string): ParamKind {
+    this.shapeOf(name);
+    return this.params.find((q) => q.name === name)!.kind ?? 'parameter';
+  }
+
+  /** The names of the quantities of one kind, in storage order (`namesOf('parameter')`: the sampled ones). */
+  namesOf(kind: ParamKind): string[] {
+    return this.params.filter((p) => (p.kind ?? 'parameter') === kind).map((p) => p.name);
   }
 
   /** Shape of one parameter (without the chain and draw axes). */

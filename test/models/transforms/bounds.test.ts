@@ -3,9 +3,9 @@
  * the numeric log|dx/du| of each element, a gradient check of forward and log-Jacobian, errors.
  */
 import test from 'tape';
-import { Rng } from '../../core/rng.js';
-import { T, Tensor, gradcheck, tensor } from '../../autodiff/index.js';
-import { makeTransform, type TransformSpec } from '../../models/index.js';
+import { Rng } from '../../../core/rng.js';
+import { T, Tensor, gradcheck, tensor } from '../../../autodiff/index.js';
+import { makeTransform, type TransformSpec } from '../../../models/index.js';
 
 const rng = Rng.fromSeed(707);
 const specs: { spec: TransformSpec; lower: number; upper: number }[] = [
@@ -76,7 +76,7 @@ test('transforms: invalid specs and values outside the support throw', (t) => {
   t.throws(() => makeTransform({ lower: 2, upper: 1 }, "parameter 'p'"), /parameter 'p': lower bound 2 must be below upper bound 1/);
   t.throws(() => makeTransform({ lower: 1, upper: 1 }), /lower bound 1 must be below upper bound 1/);
   t.throws(() => makeTransform({ lower: NaN }), /lower bound must be a number/);
-  t.throws(() => makeTransform('exp' as never), /transform must be 'log' or \{ lower\?, upper\? \}, got "exp"/);
+  t.throws(() => makeTransform('exp' as never), /transform must be one of 'log', 'unitInterval', .* or \{ lower\?, upper\? \}, got "exp"/);
   t.throws(() => makeTransform({ lower: 0, uper: 1 } as never), /unknown transform field\(s\) uper/);
   t.throws(() => makeTransform('log').inverse(Float64Array.from([1, 0]), 'sigma'), /sigma\[1\] = 0 is outside the open support \(0, Infinity\) of its log transform/);
   t.throws(() => makeTransform({ lower: 0, upper: 1 }).inverse(Float64Array.from([1]), 'p'), /p = 1 is outside the open support \(0, 1\)/);
