@@ -5,5 +5,5 @@ export { sum, mean, logSumExp } from './reductions.js';
 export { matmul, batchedMatmul } from './linalg.js';
 export { reshape, transpose, slice, index, concat, stack } from './shape.js';
 export { bernoulliLogitSum } from './fused.js';
-export { lgamma } from './special.js';
+export { lgamma, digamma, lbeta } from './special.js';
 export { solveLowerTriangular, logDetTriangular } from './triangular.js';

@@ -83,6 +83,10 @@ export function opRows(rng: Rng): Row[] {
     { op: 'solveLowerTriangular', name: 'L [3,3], B [3,2]', f: (l, b) => reduceWeighted(T.solveLowerTriangular(l, b)), inputs: () => [lowerFactor(3), rand([3, 2])] },
     { op: 'logDetTriangular', name: 'L [4,4]', f: (l) => T.logDetTriangular(l), inputs: () => [lowerFactor(4)] },
     { op: 'bernoulliLogitSum', name: 'logits', f: (l) => T.bernoulliLogitSum(tensor([0, 1, 1, 0, 1]), l), inputs: () => [rand([5], -5, 5)] },
+    { op: 'digamma', name: 'x > 0', f: (a) => reduceWeighted(T.digamma(a)), inputs: () => [pos([4])] },
+    { op: 'digamma', name: 'x < 0 off the poles', f: (a) => reduceWeighted(T.digamma(a)), inputs: () => [tensor([-0.4, -1.7, -2.3])] },
+    { op: 'lbeta', name: 'same shape', f: (a, b) => reduceWeighted(T.lbeta(a, b)), inputs: () => [pos([4]), pos([4])] },
+    { op: 'lbeta', name: 'broadcast [3,1] with [2]', f: (a, b) => reduceWeighted(T.lbeta(a, b)), inputs: () => [pos([3, 1]), pos([2])] },
   ];
   return rows;
 }
