@@ -4,12 +4,12 @@
  * and the triangular ops they rest on, and the errors for invalid constant arguments.
  */
 import test from 'tape';
-import { Rng } from '../../core/rng.js';
-import { digamma, lgamma } from '../../core/special.js';
-import { T, Tensor, gradcheck, tensor, valueAndGrad } from '../../autodiff/index.js';
-import { lgamma as lgammaOp } from '../../autodiff/ops/special.js';
-import { logDetTriangular, solveLowerTriangular } from '../../autodiff/ops/triangular.js';
-import { dist } from '../../models/index.js';
+import { Rng } from '../../../core/rng.js';
+import { digamma, lgamma } from '../../../core/special.js';
+import { T, Tensor, gradcheck, tensor, valueAndGrad } from '../../../autodiff/index.js';
+import { lgamma as lgammaOp } from '../../../autodiff/ops/special.js';
+import { logDetTriangular, solveLowerTriangular } from '../../../autodiff/ops/triangular.js';
+import { dist } from '../../../models/index.js';
 
 const rng = Rng.fromSeed(6061);
 
