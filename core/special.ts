@@ -18,6 +18,8 @@ export function lgamma(x: number): number {
   if (Number.isNaN(x)) return NaN;
   if (x === Infinity) return Infinity;
   if (x <= 0 && Number.isInteger(x)) return Infinity;
+  // Exact zeros, so that log 0! = log 1! = 0 and a binomial with y = 0 or y = n has log C = 0.
+  if (x === 1 || x === 2) return 0;
   if (x < 0.5) {
     // Reflection: Γ(x)Γ(1-x) = π / sin(πx).
     return libm.log(Math.PI / Math.abs(libm.sin(Math.PI * x))) - lgamma(1 - x);
