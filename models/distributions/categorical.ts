@@ -1,16 +1,17 @@
 /**
  * Labels in {0, …, K−1} (zero-based, where Stan counts from 1): categorical(y, probs) and
  * categoricalLogit(y, logits), with probs / logits of shape [K] or [..., K] (a row per label,
- * broadcast against y). The label's entry is picked by a constant one-hot mask along the last axis.
+ * broadcast against y). Each label's entry is picked by `T.gather` from the flattened weights,
+ * so a label costs O(1) however many categories there are.
  */
 import type { Rng } from '../../core/rng.js';
 import { categoricalVariate } from '../../core/random/discrete.js';
-import { shapeSize, shapeToString } from '../../core/shape.js';
+import { broadcastIndexMap, shapeSize, shapeToString } from '../../core/shape.js';
 import * as T from '../../autodiff/ops/index.js';
 import { tracks } from '../../autodiff/tape.js';
 import { Tensor } from '../../autodiff/tensor.js';
 import * as libm from '../../core/libm.js';
-import { arg, broadcastShape, checkData, count, expandTo, family, sampleShape, type DistArg } from './common.js';
+import { arg, broadcastShape, checkData, count, family, sampleShape, type DistArg } from './common.js';
 
 /** Tolerance of a constant simplex's sum: a few roundings per element. */
 export const SIMPLEX_TOLERANCE = 1e-10;
@@ -39,16 +40,26 @@ function weightsArg(x: DistArg, dist: string, name: string): Tensor {
   return t;
 }
 
-/** One-hot rows [...y.shape, K] of constant labels y, checked to lie in {0, …, K−1}. */
-function oneHot(yt: Tensor, k: number, dist: string): Tensor {
+/** Constant labels y, checked to lie in {0, …, K−1}. */
+function checkLabels(yt: Tensor, k: number, dist: string): void {
   checkData(yt, dist, 'y', count, 'a non-negative integer label');
-  const out = new Float64Array(yt.size * k);
   for (let i = 0; i < yt.size; i++) {
     const v = yt.buffer[i];
     if (v >= k) throw new Error(`dist.${dist}: y must be a label in 0…${k - 1} (zero-based) for ${k} categories, got ${v}${yt.size === 1 ? '' : ` at flat index ${i}`}`);
-    out[i * k + v] = 1;
   }
-  return new Tensor(out, [...yt.shape, k]);
+}
+
+/**
+ * weights[..., y] for every element of the broadcast shape of y and the weights' leading axes:
+ * gathered from the flattened weights at row·K + label.
+ */
+function pick(w: Tensor, yt: Tensor, shape: number[]): Tensor {
+  const k = w.shape[w.rank - 1];
+  const lead = w.shape.slice(0, -1);
+  const my = broadcastIndexMap(yt.shape, shape), mw = broadcastIndexMap(lead, shape);
+  const flat = new Int32Array(my.length);
+  for (let j = 0; j < flat.length; j++) flat[j] = mw[j] * k + yt.buffer[my[j]];
+  return T.reshape(T.gather(T.reshape(w, [w.size]), flat), shape);
 }
 
 /** The pointwise shape: y's shape broadcast with the weights' leading shape, named as the arguments. */
@@ -60,18 +71,17 @@ function categoricalPointwise(y: DistArg, probs: DistArg): Tensor {
   const pt = weightsArg(probs, 'categorical', 'probs');
   checkSimplex(pt, 'categorical', 'probs');
   const yt = arg(y, 'categorical', 'y');
-  const k = pt.shape[pt.rank - 1];
   const shape = labelShape('categorical', yt, pt, 'probs');
-  return expandTo(T.log(T.sum(T.mul(oneHot(yt, k, 'categorical'), pt), -1)), shape);
+  checkLabels(yt, pt.shape[pt.rank - 1], 'categorical');
+  return T.log(pick(pt, yt, shape));
 }
 
 function categoricalLogitPointwise(y: DistArg, logits: DistArg): Tensor {
   const lt = weightsArg(logits, 'categoricalLogit', 'logits');
   const yt = arg(y, 'categoricalLogit', 'y');
-  const k = lt.shape[lt.rank - 1];
   const shape = labelShape('categoricalLogit', yt, lt, 'logits');
-  const picked = T.sum(T.mul(oneHot(yt, k, 'categoricalLogit'), lt), -1);
-  return expandTo(T.sub(picked, T.logSumExp(lt, -1)), shape);
+  checkLabels(yt, lt.shape[lt.rank - 1], 'categoricalLogit');
+  return pick(T.logSoftmax(lt, -1), yt, shape);
 }
 
 /** Draw labels `[...shape, ...batch]` from weight rows (batch = the weights' leading shape). */

@@ -56,18 +56,11 @@ function lkjPointwise(l: DistArg, eta: DistArg): Tensor {
   checkFactor(lt, k);
   const etaScalar = T.reshape(et, []);
   if (k < 2) return logNormaliser(etaScalar, k);
-  // Diagonal entries 1…k−1 (L_00 = 1 adds nothing), picked by a constant [k·k, k−1] matrix.
-  const diag = T.reshape(T.matmul(T.reshape(lt, [1, k * k]), new Tensor(pickDiagonal(k), [k * k, k - 1])), [k - 1]);
+  // Diagonal entries 1…k−1 (L_00 = 1 adds nothing), gathered from the flattened factor.
+  const diag = T.gather(T.reshape(lt, [k * k]), Int32Array.from({ length: k - 1 }, (_, j) => (j + 1) * (k + 1)));
   const jacobian = new Tensor(Float64Array.from({ length: k - 1 }, (_, j) => k - (j + 1) - 1), [k - 1]);
   const coefficient = T.add(jacobian, T.mul(T.sub(etaScalar, 1), 2));
   return T.add(T.sum(T.mul(T.log(diag), coefficient)), logNormaliser(etaScalar, k));
-}
-
-/** [k·k, k−1]: column i−1 picks the flat entry (i, i) of a k×k matrix, for i = 1…k−1. */
-function pickDiagonal(k: number): Float64Array {
-  const m = new Float64Array(k * k * (k - 1));
-  for (let i = 1; i < k; i++) m[(i * k + i) * (k - 1) + (i - 1)] = 1;
-  return m;
 }
 
 function lkjSample(rng: Rng, k: number, eta: DistArg, shape?: number[]): Tensor {

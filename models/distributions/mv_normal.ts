@@ -1,8 +1,10 @@
 /**
  * mvNormal(x, mean, { cov } | { cholesky }): rows of x ([k] or [n,k]) iid multivariate normal.
- * A constant `cov` is factored once per call (core/linalg); a `cholesky` factor (lower-triangular
- * L with Σ = L·Lᵀ) may be constant or tracked: a tracked factor is differentiated through
- * `solveLowerTriangular` and only its lower triangle is read.
+ * A constant `cov` is checked (symmetric, positive definite) and factored once per call
+ * (core/linalg); a tracked `cov` is factored by the differentiable `T.cholesky`, which reads its
+ * lower triangle (and throws, naming the pivot, where it is not positive definite). A `cholesky`
+ * factor (lower-triangular L with Σ = L·Lᵀ) may be constant or tracked: a tracked factor is
+ * differentiated through `solveLowerTriangular` and only its lower triangle is read.
  */
 import type { Rng } from '../../core/rng.js';
 import { cholesky as choleskyFactor, logDetFromCholesky } from '../../core/linalg.js';
@@ -75,9 +77,7 @@ function choleskyOf(scale: MvNormalScale, k: number): Tensor {
 }
 
 function covFactor(m: Tensor, k: number): Tensor {
-  if (tracks(m)) {
-    throw new Error('dist.mvNormal: a tracked cov is not supported (no differentiable Cholesky); pass { cholesky: L } with a tracked lower-triangular L instead');
-  }
+  if (tracks(m)) return T.cholesky(m);
   const d = m.buffer;
   for (let i = 0; i < k; i++)
     for (let j = 0; j < i; j++) {

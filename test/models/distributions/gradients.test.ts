@@ -28,6 +28,21 @@ function lowerFactor(k: number): Tensor {
   return tensor(l, [k, k]);
 }
 
+/** A well-conditioned symmetric positive-definite matrix L·Lᵀ + I. */
+function spd(k: number): Tensor {
+  const l = lowerFactor(k);
+  return T.add(T.matmul(l, T.transpose(l)), tensor(Float64Array.from({ length: k * k }, (_, i) => (i % (k + 1) === 0 ? 1 : 0)), [k, k]));
+}
+
+/** Squared-exponential kernel on 4 fixed inputs: a²·exp(−(tᵢ − tⱼ)²/(2ℓ²)) + 1e-3·I. */
+function gpKernel(amplitude: Tensor, length: Tensor): Tensor {
+  const ts = [0, 0.4, 1.1, 2];
+  const d2 = tensor(Float64Array.from({ length: 16 }, (_, i) => (ts[Math.floor(i / 4)] - ts[i % 4]) ** 2), [4, 4]);
+  const jitter = tensor(Float64Array.from({ length: 16 }, (_, i) => (i % 5 === 0 ? 1e-3 : 0)), [4, 4]);
+  const k = T.mul(T.square(amplitude), T.exp(T.div(d2, T.mul(T.square(length), -2))));
+  return T.add(k, jitter);
+}
+
 /** Weighted sum so every element of a pointwise result gets a distinct gradient. */
 function weighted(y: Tensor): Tensor {
   const w = tensor(Float64Array.from({ length: y.size }, (_, i) => 0.5 + ((i * 7) % 11) / 10), [...y.shape]);
@@ -67,6 +82,8 @@ const rows: Row[] = [
   { family: 'dirichlet', name: 'x [2,3], alpha [3]', args: (x) => x, inputs: () => [data([0.2, 0.3, 0.5, 0.6, 0.1, 0.3], [2, 3]), pos([3])] },
   { family: 'mvNormal', name: 'x [4,3], mean [3], tracked cholesky', args: ([x, m, l]) => [x, m, { cholesky: l }], inputs: () => [rand([4, 3]), rand([3]), lowerFactor(3)] },
   { family: 'mvNormal', name: 'x [3], mean [3], constant cov', args: ([x, m]) => [x, m, { cov: Float64Array.from([2, 0.3, 0, 0.3, 1, 0.2, 0, 0.2, 1.5]) }], inputs: () => [rand([3]), rand([3])] },
+  { family: 'mvNormal', name: 'x [2,3], tracked cov', args: ([x, m, c]) => [x, m, { cov: c }], inputs: () => [rand([2, 3]), rand([3]), spd(3)] },
+  { family: 'mvNormal', name: 'a Gaussian process: cov from a tracked amplitude and length scale', args: ([y, a, l]) => [y, 0, { cov: gpKernel(a, l) }], inputs: () => [rand([4]), pos([]), pos([])] },
   { family: 'lkjCholesky', name: 'L [4,4], eta []', args: (x) => x, inputs: () => [tensor(lkjCholeskyVariate(rng, 4, 2), [4, 4]), pos([])] },
   { family: 'bernoulli', name: 'p [5]', args: ([p]) => [data([0, 1, 1, 0, 1]), p], inputs: () => [unit([5])] },
   { family: 'bernoulliLogit', name: 'logits [] broadcast over y [4]', args: ([l]) => [data([1, 0, 0, 1]), l], inputs: () => [rand([])] },
