@@ -18,6 +18,8 @@ export function lgamma(x: number): number {
   if (Number.isNaN(x)) return NaN;
   if (x === Infinity) return Infinity;
   if (x <= 0 && Number.isInteger(x)) return Infinity;
+  // Exact zeros, so that log 0! = log 1! = 0 and a binomial with y = 0 or y = n has log C = 0.
+  if (x === 1 || x === 2) return 0;
   if (x < 0.5) {
     // Reflection: Γ(x)Γ(1-x) = π / sin(πx).
     return libm.log(Math.PI / Math.abs(libm.sin(Math.PI * x))) - lgamma(1 - x);
@@ -46,4 +48,39 @@ export function digamma(x: number): number {
   // ψ(x) ~ log x - 1/(2x) - Σ B_{2k}/(2k x^{2k}) (Abramowitz & Stegun 6.3.18).
   const series = inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 * (1 / 132 - inv2 * (691 / 32760))))));
   return shift + libm.log(x) - 0.5 / x - series;
+}
+
+/** ψ′(x) (trigamma), the derivative of digamma; NaN at the poles. Recurrence up to x ≥ 12, then the asymptotic series. */
+export function trigamma(x: number): number {
+  if (Number.isNaN(x) || (x <= 0 && Number.isInteger(x))) return NaN;
+  if (x === Infinity) return 0;
+  if (x < 0) {
+    // Reflection: ψ′(1−x) + ψ′(x) = π² / sin²(πx).
+    const s = libm.sin(Math.PI * x);
+    return (Math.PI * Math.PI) / (s * s) - trigamma(1 - x);
+  }
+  let shift = 0;
+  while (x < 12) {
+    shift += 1 / (x * x);
+    x += 1;
+  }
+  const inv = 1 / x, inv2 = inv * inv;
+  // ψ′(x) ~ 1/x + 1/(2x²) + Σ B_{2k}/x^{2k+1} (Abramowitz & Stegun 6.4.12).
+  const series = inv2 * inv * (1 / 6 - inv2 * (1 / 30 - inv2 * (1 / 42 - inv2 * (1 / 30 - inv2 * (5 / 66 - inv2 * (691 / 2730))))));
+  return shift + inv + 0.5 * inv2 + series;
+}
+
+/** log B(a, b) = log Γ(a) + log Γ(b) − log Γ(a + b). */
+export function lbeta(a: number, b: number): number {
+  return lgamma(a) + lgamma(b) - lgamma(a + b);
+}
+
+/** log n! for a non-negative integer n (log Γ(n + 1)). */
+export function logFactorial(n: number): number {
+  return lgamma(n + 1);
+}
+
+/** log (n choose k) for integers 0 ≤ k ≤ n. */
+export function lchoose(n: number, k: number): number {
+  return lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1);
 }

@@ -1,6 +1,6 @@
 /** The models layer (`hbnn/models`): distributions, transforms, defineModel, the three BNNs, prediction, data. */
-export * as dist from './distributions.js';
-export type { DistArg, MvNormalScale } from './distributions.js';
+export * as dist from './distributions/index.js';
+export type { DistArg, MvNormalScale } from './distributions/index.js';
 export { makeTransform, type Transform, type TransformKind, type TransformSpec, type NamedTransform, type Bound, type BoundsSpec } from './transforms/index.js';
 export { defineModel, Model, LOG_LIK, type ModelSpec, type ParamSpec, type ParamValues, type LogpContext } from './define_model.js';
 export { networkLogits, layerSizes, DEFAULT_HIDDEN, type BnnModel, type BnnNetwork, type BnnOptions, type GroupData } from './bnn/network.js';

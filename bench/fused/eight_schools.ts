@@ -7,7 +7,7 @@
 import * as libm from '../../core/libm.js';
 import * as T from '../../autodiff/ops/index.js';
 import { defineModel, type Model } from '../../models/define_model.js';
-import * as dist from '../../models/distributions.js';
+import * as dist from '../../models/distributions/index.js';
 import type { LogDensity } from '../../samplers/types.js';
 
 export const SCHOOLS_Y = Float64Array.from([28, 8, -3, 7, -1, 1, 18, 12]);

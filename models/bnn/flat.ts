@@ -1,5 +1,5 @@
 /** The flat BNN: one network per group, every weight ~ N(0, priorSd²), as in the post. */
-import * as dist from '../distributions.js';
+import * as dist from '../distributions/index.js';
 import { checkPositive, groupArrays, layerSizes, plainWeightBnn, type BnnModel, type BnnOptions, type GroupData } from './network.js';
 
 /** Weight prior sd of the flat network: N(0, 1) as in the post. */

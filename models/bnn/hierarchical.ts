@@ -15,7 +15,7 @@ import { modelBackend } from '../../core/kernels/backend.js';
 import * as T from '../../autodiff/ops/index.js';
 import { Tensor } from '../../autodiff/tensor.js';
 import { defineModel, type ParamSpec } from '../define_model.js';
-import * as dist from '../distributions.js';
+import * as dist from '../distributions/index.js';
 import { checkPositive, groupArrays, layerShapes, layerSizes, networkLogits, paramOffsets, type BnnModel, type BnnNetwork, type BnnOptions } from './network.js';
 
 /** Priors of the post: mu ~ N(0, 1), sd ~ HalfNormal(1). */

@@ -16,7 +16,7 @@ import { modelBackend } from '../../core/kernels/backend.js';
 import * as T from '../../autodiff/ops/index.js';
 import { Tensor } from '../../autodiff/tensor.js';
 import { defineModel } from '../define_model.js';
-import * as dist from '../distributions.js';
+import * as dist from '../distributions/index.js';
 import { groupArrays, layerShapes, layerSizes, networkLogits, plainWeightBnn, type BnnModel, type BnnNetwork, type BnnOptions, type GroupData } from './network.js';
 import type { LayerPrior } from './group_prior.js';
 

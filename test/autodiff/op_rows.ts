@@ -30,6 +30,19 @@ export function opRows(rng: Rng): Row[] {
     return tensor(d, [n, n]);
   }
 
+  /** A symmetric positive-definite matrix B·Bᵀ + n·I (full, both triangles). */
+  function spd(n: number): Tensor {
+    const b = rand([n, n]).data;
+    const d = new Float64Array(n * n);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = i === j ? n : 0;
+        for (let k = 0; k < n; k++) s += b[i * n + k] * b[j * n + k];
+        d[i * n + j] = s;
+      }
+    return tensor(d, [n, n]);
+  }
+
   /** Weighted sum so every output element gets a distinct gradient. */
   function reduceWeighted(y: Tensor): Tensor {
     const w = tensor(Float64Array.from({ length: y.size }, (_, i) => 0.5 + ((i * 7) % 11) / 10), [...y.shape]);
@@ -83,6 +96,31 @@ export function opRows(rng: Rng): Row[] {
     { op: 'solveLowerTriangular', name: 'L [3,3], B [3,2]', f: (l, b) => reduceWeighted(T.solveLowerTriangular(l, b)), inputs: () => [lowerFactor(3), rand([3, 2])] },
     { op: 'logDetTriangular', name: 'L [4,4]', f: (l) => T.logDetTriangular(l), inputs: () => [lowerFactor(4)] },
     { op: 'bernoulliLogitSum', name: 'logits', f: (l) => T.bernoulliLogitSum(tensor([0, 1, 1, 0, 1]), l), inputs: () => [rand([5], -5, 5)] },
+    { op: 'digamma', name: 'x > 0', f: (a) => reduceWeighted(T.digamma(a)), inputs: () => [pos([4])] },
+    { op: 'digamma', name: 'x < 0 off the poles', f: (a) => reduceWeighted(T.digamma(a)), inputs: () => [tensor([-0.4, -1.7, -2.3])] },
+    { op: 'lbeta', name: 'same shape', f: (a, b) => reduceWeighted(T.lbeta(a, b)), inputs: () => [pos([4]), pos([4])] },
+    { op: 'lbeta', name: 'broadcast [3,1] with [2]', f: (a, b) => reduceWeighted(T.lbeta(a, b)), inputs: () => [pos([3, 1]), pos([2])] },
+    { op: 'cholesky', name: 'A [4,4]', f: (a) => reduceWeighted(T.cholesky(a)), inputs: () => [spd(4)] },
+    { op: 'cholesky', name: 'A [1,1]', f: (a) => reduceWeighted(T.cholesky(a)), inputs: () => [spd(1)] },
+    { op: 'cholesky', name: 'symmetrised (A+Aᵀ)/2, log det', f: (a) => T.logDetTriangular(T.cholesky(T.mul(T.add(a, T.transpose(a)), 0.5))), inputs: () => [spd(3)] },
+    { op: 'gather', name: 'axis 0, repeats', f: (a) => reduceWeighted(T.gather(a, [2, 0, 2, 1, 2])), inputs: () => [rand([3])] },
+    { op: 'gather', name: 'axis 1 of [2,3,4], Int32Array', f: (a) => reduceWeighted(T.gather(a, Int32Array.from([1, 1, 0]), 1)), inputs: () => [rand([2, 3, 4])] },
+    { op: 'gather', name: 'axis -1', f: (a) => reduceWeighted(T.gather(a, [3, 0], -1)), inputs: () => [rand([2, 4])] },
+    { op: 'logAddExp', name: 'same shape', f: (a, b) => reduceWeighted(T.logAddExp(a, b)), inputs: () => [rand([3, 2], -4, 4), rand([3, 2], -4, 4)] },
+    { op: 'logAddExp', name: 'broadcast [3,1] with [4]', f: (a, b) => reduceWeighted(T.logAddExp(a, b)), inputs: () => [rand([3, 1], -4, 4), rand([4], -4, 4)] },
+    { op: 'logAddExp', name: 'broadcast scalar', f: (a, b) => reduceWeighted(T.logAddExp(a, b)), inputs: () => [rand([]), rand([5], -4, 4)] },
+    { op: 'logSoftmax', name: 'last axis', f: (a) => reduceWeighted(T.logSoftmax(a)), inputs: () => [rand([3, 4])] },
+    { op: 'logSoftmax', name: 'axis 1 of [2,3,2]', f: (a) => reduceWeighted(T.logSoftmax(a, 1)), inputs: () => [rand([2, 3, 2])] },
+    { op: 'softmax', name: 'last axis', f: (a) => reduceWeighted(T.softmax(a)), inputs: () => [rand([2, 4])] },
+    { op: 'softmax', name: 'axis 0', f: (a) => reduceWeighted(T.softmax(a, 0)), inputs: () => [rand([3, 2])] },
+    { op: 'cumsum', name: 'last axis', f: (a) => reduceWeighted(T.cumsum(a)), inputs: () => [rand([2, 5])] },
+    { op: 'cumsum', name: 'axis 1 of [2,3,2]', f: (a) => reduceWeighted(T.cumsum(a, 1)), inputs: () => [rand([2, 3, 2])] },
+    { op: 'dot', name: '[5]·[5]', f: (a, b) => T.dot(a, b), inputs: () => [rand([5]), rand([5])] },
+    { op: 'dot', name: 'x·x', f: (a) => T.dot(a, a), inputs: () => [rand([4])] },
+    { op: 'max', name: 'all', f: (a) => T.max(T.mul(a, 2)), inputs: () => [rand([3, 4])] },
+    { op: 'max', name: 'axis 1 keepDims', f: (a) => reduceWeighted(T.max(a, 1, true)), inputs: () => [rand([3, 4])] },
+    { op: 'min', name: 'axis 0', f: (a) => reduceWeighted(T.min(a, 0)), inputs: () => [rand([3, 4])] },
+    { op: 'min', name: 'axis -1 of [2,3,2]', f: (a) => reduceWeighted(T.min(a, -1)), inputs: () => [rand([2, 3, 2])] },
   ];
   return rows;
 }

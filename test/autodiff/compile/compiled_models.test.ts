@@ -9,7 +9,7 @@ import test from 'tape';
 import { Rng } from '../../../core/rng.js';
 import { T, Tensor, accumulate, branchOn, gradcheck, planned, record, type PlanKernel } from '../../../autodiff/index.js';
 import { defineModel, type Model } from '../../../models/define_model.js';
-import * as dist from '../../../models/distributions.js';
+import * as dist from '../../../models/distributions/index.js';
 import { flatBnn } from '../../../models/bnn/flat.js';
 import { hierarchicalBnn } from '../../../models/bnn/hierarchical.js';
 import { informativeBnn } from '../../../models/bnn/informative.js';

@@ -4,12 +4,12 @@
  * and the triangular ops they rest on, and the errors for invalid constant arguments.
  */
 import test from 'tape';
-import { Rng } from '../../core/rng.js';
-import { digamma, lgamma } from '../../core/special.js';
-import { T, Tensor, gradcheck, tensor, valueAndGrad } from '../../autodiff/index.js';
-import { lgamma as lgammaOp } from '../../autodiff/ops/special.js';
-import { logDetTriangular, solveLowerTriangular } from '../../autodiff/ops/triangular.js';
-import { dist } from '../../models/index.js';
+import { Rng } from '../../../core/rng.js';
+import { digamma, lgamma } from '../../../core/special.js';
+import { T, Tensor, gradcheck, tensor, valueAndGrad } from '../../../autodiff/index.js';
+import { lgamma as lgammaOp } from '../../../autodiff/ops/special.js';
+import { logDetTriangular, solveLowerTriangular } from '../../../autodiff/ops/triangular.js';
+import { dist } from '../../../models/index.js';
 
 const rng = Rng.fromSeed(6061);
 
@@ -120,6 +120,7 @@ test('mvNormal: closed form for a 2×2 covariance, rows, cov vs cholesky', (t) =
   const l00 = Math.sqrt(2), l10 = 0.6 / l00, l11 = Math.sqrt(1 - l10 * l10);
   t.ok(close(dist.mvNormal(rows, mean, { cholesky: Float64Array.from([l00, 0, l10, l11]) }).item(), want), 'cholesky gives the same');
   t.ok(close(dist.mvNormal(rows, mean, { cholesky: tensor([[l00, 0], [l10, l11]]) }).item(), want), 'cholesky as a [2,2] Tensor');
+  t.ok(close(valueAndGrad((c) => dist.mvNormal(rows, mean, { cov: c }))(tensor(cov, [2, 2])).value, want), 'a tracked cov (factored by T.cholesky) gives the same');
   t.end();
 });
 
@@ -191,7 +192,7 @@ test('distributions: invalid constant arguments throw naming the argument', (t) 
   t.throws(() => dist.mvNormal(Float64Array.from([0, 0]), 0, { cholesky: Float64Array.from([1, 0.5, 0, 1]) }), /cholesky must be lower-triangular.*cholesky\[0,1\] = 0.5/);
   t.throws(() => dist.mvNormal(Float64Array.from([0, 0]), 0, { cholesky: Float64Array.from([1, 0, 0, -1]) }), /positive finite diagonal.*cholesky\[1,1\] = -1/);
   t.throws(() => dist.mvNormal(tensor([[[0]]]), 0, { cov: Float64Array.from([1]) }), /x must have shape \[k\] or \[n,k\]/);
-  t.throws(() => valueAndGrad((c) => dist.mvNormal(Float64Array.from([0, 0]), 0, { cov: c }))(tensor([1, 0, 0, 1], [2, 2])), /tracked cov is not supported.*cholesky/);
+  t.throws(() => valueAndGrad((c) => dist.mvNormal(Float64Array.from([0, 0]), 0, { cov: c }))(tensor([1, 2, 2, 1], [2, 2])), /cholesky: the 2×2 matrix is not positive definite \(pivot 1 is -3\)/);
   t.end();
 });
 
