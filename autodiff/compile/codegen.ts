@@ -57,8 +57,9 @@ export function planSource(plan: Plan): { source: string; values: unknown[] } {
     }
     return name;
   };
-  const forward = forwardLines(plan, bind);
-  const backward = backwardLines(plan, bind);
+  const simplify = (lines: string[]) => lines.join('\n').split('\n').map((l) => simplified(l, values));
+  const forward = simplify(forwardLines(plan, bind));
+  const backward = simplify(backwardLines(plan, bind));
   const header = values.map((_, i) => `const v${i} = V[${i}];`);
   const source = [
     '"use strict";',
@@ -73,6 +74,20 @@ export function planSource(plan: Plan): { source: string; values: unknown[] } {
     'return { forward, backward };',
   ].join('\n');
   return { source, values };
+}
+
+/**
+ * Sizes known at generation made literal: a bound buffer's `.length` becomes its length, and a
+ * one-line loop over a single element becomes a block with its index a constant (the scalars of
+ * a small model are most of its steps).
+ */
+function simplified(line: string, values: readonly unknown[]): string {
+  const sized = line.replace(/\bv(\d+)\.length\b/g, (m, i: string) => {
+    const v = values[Number(i)];
+    return v instanceof Float64Array ? String(v.length) : m;
+  });
+  const single = /^for \(let (\w+) = 0; \1 < 1; \1\+\+\) (.*[^{])$/.exec(sized);
+  return single ? `{ const ${single[1]} = 0; ${single[2]} }` : sized;
 }
 
 function forwardLines(plan: Plan, bind: Bind): string[] {
