@@ -4,7 +4,8 @@
  * later evaluation replays without allocating. Otherwise (an op without a plan kernel, a read of
  * a tracked tensor's values) it stays on the eager tape, with a one-line notice. Modes:
  * 'on' (the default), 'off' (the eager tape only) and 'check' (every call runs both and throws
- * on any difference, naming the op; HBNN_COMPILE=check turns it on for every model).
+ * on any difference, naming the op; HBNN_COMPILE=check turns it on for every model). The plan
+ * runs as generated code where `new Function` is allowed, else on the interpreter (codegen.ts).
  */
 import { envVar } from '../../core/runtime.js';
 import { Tape } from '../tape.js';

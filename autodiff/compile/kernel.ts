@@ -5,7 +5,9 @@
  * recorded without a kernel (a user's op, say) makes the model run on the eager tape.
  *
  * A kernel must do the eager op's arithmetic in the eager order, so compiled and eager results
- * are bit-identical (the checking mode compares them exactly).
+ * are bit-identical (the checking mode compares them exactly). A kernel may also give its op as
+ * JavaScript text (`source`) for the generated plan code (codegen.ts); without it, the generated
+ * code calls `forward`/`backward`.
  */
 
 export interface PlanKernel<A> {
