@@ -135,14 +135,16 @@ function stepForward(step: PlanStep, bind: Bind): string {
 
 /**
  * The longest run of elementwise steps from `s` with one output size, no guard between them,
- * and every read of an earlier member's output at the same index: one loop writing each member's
- * output in turn (each still written, for the checking mode). Null when fewer than two fuse.
+ * and every read of an earlier member's output at the same index, closed by a sum of everything
+ * over that size if one follows: one loop writing each member's output in turn (each still
+ * written, for the checking mode) and adding the sum's terms in order. Null when fewer than two fuse.
  */
 function elementwiseGroup(plan: Plan, s: number, bind: Bind): { text: string; steps: number } | null {
   const members: { out: string; value: (j: string) => string }[] = [];
   const written = new Set<Float64Array>();
   let n = -1;
-  for (let t = s; t < plan.steps.length; t++) {
+  let t = s;
+  for (; t < plan.steps.length; t++) {
     if (t > s && plan.guardsAfter[t].length > 0) break;
     const step = plan.steps[t];
     const e = step.kernel.view ? null : sourceOf(step)?.elementwise?.(step.attrs, step.ins.map(bind), step.out.length, bind) ?? null;
@@ -152,9 +154,18 @@ function elementwiseGroup(plan: Plan, s: number, bind: Bind): { text: string; st
     members.push({ out: bind(step.out), value: e.value });
     written.add(step.out);
   }
-  if (members.length < 2) return null;
-  const body = members.map((m) => `${m.out}[j] = ${m.value('j')};`).join(' ');
-  return { text: `for (let j = 0; j < ${n}; j++) { ${body} }`, steps: members.length };
+  const closing = members.length > 0 && t < plan.steps.length && (t === s || plan.guardsAfter[t].length === 0) ? closingSum(plan.steps[t], n, bind) : null;
+  if (members.length + (closing ? 1 : 0) < 2) return null;
+  const body = members.map((m) => `${m.out}[j] = ${m.value('j')};`);
+  if (closing === null) return { text: `for (let j = 0; j < ${n}; j++) { ${body.join(' ')} }`, steps: members.length };
+  const loop = `for (let j = 0; j < ${n}; j++) { ${[...body, `s += ${closing.term('j')};`].join(' ')} }`;
+  return { text: `{\nlet s = 0;\n${loop}\n${closing.out}[0] = s;\n}`, steps: members.length + 1 };
+}
+
+/** `step` as the sum closing a fused loop over n elements, or null. */
+function closingSum(step: PlanStep, n: number, bind: Bind): { out: string; term: (j: string) => string } | null {
+  const r = step.kernel.view ? null : sourceOf(step)?.sumOf?.(step.attrs, step.ins.map(bind), bind) ?? null;
+  return r !== null && r.n === n ? { out: bind(step.out), term: r.term } : null;
 }
 
 function backwardLines(plan: Plan, bind: Bind): string[] {

@@ -42,6 +42,11 @@ export interface KernelSource<A> {
    * fusing a chain of such ops into one loop. `sameIndex[i]` tells whether input i is read at j itself.
    */
   elementwise?(attrs: A, ins: readonly string[], size: number, bind: Bind): { n: number; sameIndex: readonly boolean[]; value: (j: string) => string } | null;
+  /**
+   * A sum of everything: the count summed and element j's term, added from 0 in order of j into
+   * the one-element output, so that it can close a fused elementwise loop (Σ of squares).
+   */
+  sumOf?(attrs: A, ins: readonly string[], bind: Bind): { n: number; term: (j: string) => string } | null;
 }
 
 /** A kernel with the attributes (sizes, index maps, constants) of one recorded op. */

@@ -63,6 +63,7 @@ const sumKernel: PlanKernel<AxisView> = {
   source: {
     forward: (v, ins, out) => (v.outer * v.inner === 1 ? `let s = 0;\nfor (let k = 0; k < ${v.n}; k++) s += ${ins[0]}[k];\n${out}[0] = s;` : null),
     backward: (v, _i, _ins, _out, g, gIn) => (v.outer * v.inner === 1 ? `for (let k = 0; k < ${v.n}; k++) ${gIn}[k] = ${g}[0];` : null),
+    sumOf: (v, ins) => (v.outer * v.inner === 1 ? { n: v.n, term: (j) => `${ins[0]}[${j}]` } : null),
   },
 };
 

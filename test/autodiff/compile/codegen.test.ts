@@ -149,6 +149,17 @@ test('codegen: raw·sd + mu is one loop writing both outputs', (t) => {
   t.end();
 });
 
+test('codegen: a sum of everything closes the fused loop before it (Σ of squares)', (t) => {
+  const x = points(12, 1, 6, 1)[0];
+  const f = (a: Tensor) => T.sum(T.square(T.mul(a, 0.5)));
+  const { source } = planSource(planOf([[3, 4]], f, x));
+  const loops = source.split('\n').filter((l) => l.startsWith('for (let j = 0; j < 12; j++) {'));
+  t.equal(loops.length, 1, 'one loop over the 12 elements');
+  t.ok(/s \+= v\d+\[j\];/.test(loops[0] ?? ''), `it adds the sum's terms: ${loops[0]}`);
+  threeWays(t, 'Σ (a/2)²', (c) => asModel([[3, 4]], f, c ? 'check' : false), x, points(12, 3, 7, 2));
+  t.end();
+});
+
 test('codegen: an op whose kernel has no text runs through its kernel in generated code', (t) => {
   // A user's op with a plan kernel but no `source`: cube, d/dx = 3x².
   const kernel: PlanKernel<null> = {
