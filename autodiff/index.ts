@@ -10,6 +10,6 @@ export type { MatmulOptions } from './ops/linalg.js';
 export { valueAndGrad, grad, type DiffArg, type ValueAndGrad } from './grad.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult, type DifferentiableDensity } from './gradcheck.js';
 export { Tape, withTape, currentTape, record, accumulate, tracks, type OpBackward } from './tape.js';
-export { planned, type PlanKernel, type Planned } from './compile/kernel.js';
+export { planned, type PlanKernel, type Planned, type KernelSource, type Bind } from './compile/kernel.js';
 export { branchOn } from './compile/guard.js';
 export type { CompileOption, CompileStatus } from './compile/compiled.js';

@@ -3,7 +3,9 @@
  * for three model sizes: the hierarchical BNN (763 parameters, 900 points), the flat BNN of one
  * group (40 parameters, 50 points) and eight schools, non-centred (10 parameters, closed form).
  * hbnn is called through `model.logDensityAndGrad` twice: as models are made by default (the
- * compiled plan) and with `compile: false` (the eager tape), so one run shows both ratios. The limits are checked against hbnn's gradient in
+ * compiled plan, as generated code) and with `compile: false` (the eager tape), so one run shows both ratios;
+ * a third copy compiles with code generation refused, as under a CSP, so its plan runs on the
+ * interpreter (autodiff/compile/codegen.ts). The limits are checked against hbnn's gradient in
  * test/bench/limits.test.ts; here each row also reports its largest difference to hbnn.
  *
  * Run: `hbnn bench --only limits [--quick]` or `node dist/bench/limits.bench.js [--quick]`.
@@ -29,6 +31,8 @@ export interface LimitProblem {
   hbnn: LogDensity;
   /** The same model on the eager tape (`compile: false`). */
   hbnnEager: LogDensity;
+  /** The same model compiled where `new Function` throws (a CSP), so its plan runs on the interpreter. */
+  hbnnInterpreted: LogDensity;
   /** The hand-written limits, fastest first (the first is the ratio's reference). */
   limits: { name: string; f: LogDensity }[];
   /** Scale of the N(0, scale²) evaluation points. */
@@ -38,6 +42,20 @@ export interface LimitProblem {
 /** The study's groups as the fused code takes them. */
 export function fusedGroups(study: { Xs_train: number[][][]; Ys_train: number[][] }): FusedGroup[] {
   return study.Xs_train.map((X, g) => ({ X: Float64Array.from(X.flat()), y: Float64Array.from(study.Ys_train[g]) }));
+}
+
+/** `model`, compiled by a first call during which `new Function` throws an EvalError (as under a CSP without 'unsafe-eval'). */
+export function interpreted(model: LogDensity): LogDensity {
+  const original = globalThis.Function;
+  globalThis.Function = function refused() {
+    throw new EvalError('code generation refused (limits benchmark: the interpreter path)');
+  } as unknown as FunctionConstructor;
+  try {
+    model.logDensityAndGrad(new Float64Array(model.dim), new Float64Array(model.dim));
+  } finally {
+    globalThis.Function = original;
+  }
+  return model;
 }
 
 /** The three problems, each as hbnn's model and its hand-written twins. */
@@ -50,14 +68,14 @@ export function limitProblems(seed = 2018): LimitProblem[] {
   const flat = flatBnn(group);
   return [
     {
-      name: 'hierarchical', description: 'hierarchical BNN, 18 groups × 50 points, 763 parameters', hbnn: hier, hbnnEager: hierarchicalBnn(study, { compile: false }), scale: 1,
+      name: 'hierarchical', description: 'hierarchical BNN, 18 groups × 50 points, 763 parameters', hbnn: hier, hbnnEager: hierarchicalBnn(study, { compile: false }), hbnnInterpreted: interpreted(hierarchicalBnn(study)), scale: 1,
       limits: [{ name: 'limit', f: hierBnnFused(groups, layout) }, { name: 'limit, Math.tanh', f: hierBnnFused(groups, layout, { tanh: 'math' }) }],
     },
     {
-      name: 'flat', description: 'flat BNN, one group of 50 points, 40 parameters', hbnn: flat, hbnnEager: flatBnn(group, { compile: false }), scale: 1,
+      name: 'flat', description: 'flat BNN, one group of 50 points, 40 parameters', hbnn: flat, hbnnEager: flatBnn(group, { compile: false }), hbnnInterpreted: interpreted(flatBnn(group)), scale: 1,
       limits: [{ name: 'limit', f: flatBnnFused(groups[0], BNN_SIZES) }, { name: 'limit, Math.tanh', f: flatBnnFused(groups[0], BNN_SIZES, { tanh: 'math' }) }],
     },
-    { name: 'eight-schools', description: 'eight schools, non-centred, 10 parameters', hbnn: eightSchoolsModel(), hbnnEager: eightSchoolsModel(false), scale: 1, limits: [{ name: 'closed form', f: eightSchoolsFused() }] },
+    { name: 'eight-schools', description: 'eight schools, non-centred, 10 parameters', hbnn: eightSchoolsModel(), hbnnEager: eightSchoolsModel(false), hbnnInterpreted: interpreted(eightSchoolsModel()), scale: 1, limits: [{ name: 'closed form', f: eightSchoolsFused() }] },
   ];
 }
 
@@ -94,7 +112,7 @@ export async function benchLimits(options: { quick?: boolean; rounds?: number; b
   const batchMs = options.batchMs ?? (options.quick ? 30 : 100);
   const models = limitProblems().map((p) => {
     const points = randomPoints(p.hbnn.dim, 16, p.scale, 12);
-    const contenders = [...p.limits, { name: 'hbnn, eager tape', f: p.hbnnEager }, { name: 'hbnn', f: p.hbnn }];
+    const contenders = [...p.limits, { name: 'hbnn, eager tape', f: p.hbnnEager }, { name: 'hbnn, interpreter', f: p.hbnnInterpreted }, { name: 'hbnn', f: p.hbnn }];
     const rows = timeInterleaved(contenders, points, rounds, batchMs).map((r, i) => ({ ...r, maxRelDiffToHbnn: maxRelDifference(p.hbnn, contenders[i].f, points) }));
     return { name: p.name, description: p.description, dim: p.hbnn.dim, rows, hbnnOverLimit: rows[rows.length - 1].ratio };
   });

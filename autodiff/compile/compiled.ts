@@ -4,7 +4,8 @@
  * later evaluation replays without allocating. Otherwise (an op without a plan kernel, a read of
  * a tracked tensor's values) it stays on the eager tape, with a one-line notice. Modes:
  * 'on' (the default), 'off' (the eager tape only) and 'check' (every call runs both and throws
- * on any difference, naming the op; HBNN_COMPILE=check turns it on for every model).
+ * on any difference, naming the op; HBNN_COMPILE=check turns it on for every model). The plan
+ * runs as generated code where `new Function` is allowed, else on the interpreter (codegen.ts).
  */
 import { envVar } from '../../core/runtime.js';
 import { Tape } from '../tape.js';
@@ -12,7 +13,7 @@ import type { Tensor } from '../tensor.js';
 import { checkAgainstEager } from './check.js';
 import { buildPlan, type Plan } from './plan.js';
 import { Recorder } from './recorder.js';
-import { replayBackward, replayForward } from './replay.js';
+import { planRunner, type PlanRunner } from './codegen.js';
 
 /** What a model asks for: true (compile), false (eager only) or 'check'. */
 export type CompileOption = boolean | 'check';
@@ -52,6 +53,10 @@ export interface CompileStatus {
   bufferCount?: number;
   /** Steps (ops) in the plan. */
   steps?: number;
+  /** Whether the plan runs as generated code (false: on the interpreter, see `interpreterReason`). */
+  generated?: boolean;
+  /** Why the plan runs on the interpreter, when it does (code generation refused, or the plan too large). */
+  interpreterReason?: string;
 }
 
 interface EagerRun {
@@ -61,6 +66,7 @@ interface EagerRun {
 
 export class CompiledDensity {
   private plan: Plan | null = null;
+  private runner: PlanRunner | null = null;
   private state: CompileStatus['state'] = 'pending';
   private reason: string | undefined;
 
@@ -73,23 +79,27 @@ export class CompiledDensity {
 
   get status(): CompileStatus {
     const plan = this.plan;
-    return { mode: this.mode, state: this.state, reason: this.reason, bufferCount: plan?.bufferCount, steps: plan?.steps.length };
+    const runner = this.runner;
+    return {
+      mode: this.mode, state: this.state, reason: this.reason, bufferCount: plan?.bufferCount, steps: plan?.steps.length,
+      generated: runner?.generated, interpreterReason: runner?.reason,
+    };
   }
 
   /** Log density at x with its gradient written into gradOut. */
   valueAndGrad(x: Float64Array, gradOut: Float64Array): number {
-    const plan = this.plan;
-    if (plan === null) return this.state === 'pending' ? this.recordAndPlan(x, gradOut) : this.eager(x, gradOut, false).value;
-    if (this.mode === 'check') return this.checked(plan, x, gradOut);
-    if (!replayForward(plan, x)) return this.eager(x, gradOut, false).value;
-    replayBackward(plan, gradOut);
+    const plan = this.plan, runner = this.runner;
+    if (plan === null || runner === null) return this.state === 'pending' ? this.recordAndPlan(x, gradOut) : this.eager(x, gradOut, false).value;
+    if (this.mode === 'check') return this.checked(plan, runner, x, gradOut);
+    if (!runner.forward(x)) return this.eager(x, gradOut, false).value;
+    runner.backward(gradOut);
     return plan.output[0];
   }
 
   /** Log density at x alone (the plan's forward pass once there is one). */
   value(x: Float64Array): number {
-    const plan = this.plan;
-    if (plan === null || !replayForward(plan, x)) return this.eager(x, null, false).value;
+    const plan = this.plan, runner = this.runner;
+    if (plan === null || runner === null || !runner.forward(x)) return this.eager(x, null, false).value;
     const compiled = plan.output[0];
     if (this.mode === 'check') {
       const run = this.eager(x, null, true);
@@ -123,17 +133,21 @@ export class CompiledDensity {
     const run = this.eager(x, gradOut, true);
     const recorder = run.recorder!;
     if (recorder.problems.length > 0) return this.stayEager(recorder.problems.join('; '), run.value);
+    let plan: Plan;
     try {
-      this.plan = buildPlan(recorder, run.leaves, run.out);
+      plan = buildPlan(recorder, run.leaves, run.out);
     } catch (e) {
       return this.stayEager((e as Error).message, run.value);
     }
+    const runner = planRunner(plan);
+    this.plan = plan;
+    this.runner = runner;
     this.state = 'compiled';
     if (this.mode === 'check') {
       const compiled = new Float64Array(gradOut.length);
-      if (replayForward(this.plan, x)) {
-        replayBackward(this.plan, compiled);
-        checkAgainstEager(this.plan, recorder, gradOut, compiled);
+      if (runner.forward(x)) {
+        runner.backward(compiled);
+        checkAgainstEager(plan, recorder, gradOut, compiled);
       }
     }
     return run.value;
@@ -147,14 +161,14 @@ export class CompiledDensity {
   }
 
   /** Checking mode: the plan's result, after an eager run of the same call agreed with it exactly. */
-  private checked(plan: Plan, x: Float64Array, gradOut: Float64Array): number {
+  private checked(plan: Plan, runner: PlanRunner, x: Float64Array, gradOut: Float64Array): number {
     const eagerGrad = new Float64Array(gradOut.length);
     const run = this.eager(x, eagerGrad, true);
-    if (!replayForward(plan, x)) {
+    if (!runner.forward(x)) {
       gradOut.set(eagerGrad);
       return run.value;
     }
-    replayBackward(plan, gradOut);
+    runner.backward(gradOut);
     checkAgainstEager(plan, run.recorder!, eagerGrad, gradOut);
     return plan.output[0];
   }

@@ -5,7 +5,7 @@
  * kernel (autodiff/compile/kernel.ts) follows its eager backward, un-broadcasting as it goes.
  */
 import { broadcastIndexMap, broadcastShapes, shapeSize, shapesEqual } from '../../core/shape.js';
-import { planned, type PlanKernel } from '../compile/kernel.js';
+import { planned, type Bind, type KernelSource, type PlanKernel } from '../compile/kernel.js';
 import { accumulate, record, tracks } from '../tape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor.js';
 import * as libm from '../../core/libm.js';
@@ -39,7 +39,29 @@ type BinaryAttrs = Pick<Broadcast, 'n' | 'ia' | 'ib'>;
  * per-op function is several times slower once V8 sees it called with five different functions.
  */
 
+/** Element j of buffer `name` read through `map` (null: j itself), as text. */
+const at = (name: string, map: Int32Array | null, bind: Bind, j = 'j') => `${name}[${map ? `${bind(map)}[${j}]` : j}]`;
+
+/**
+ * The generated-code text of a binary op (codegen.ts): `value` is element j of the output,
+ * `grad(i)` element j's contribution to input i's gradient; written straight, or summed into a
+ * zeroed buffer through the input's map, in output order, as the kernels do.
+ */
+function binarySource(value: (x: string, y: string) => string, grad: (s: BinaryAttrs, i: number, ins: readonly string[], out: string, g: string, bind: Bind) => string): KernelSource<BinaryAttrs> {
+  return {
+    forward: () => null,
+    elementwise: (s, ins, _size, bind) => ({ n: s.n, sameIndex: [s.ia === null, s.ib === null], value: (j) => value(at(ins[0], s.ia, bind, j), at(ins[1], s.ib, bind, j)) }),
+    backward(s, i, ins, out, g, gIn, bind) {
+      const map = i === 0 ? s.ia : s.ib;
+      const v = grad(s, i, ins, out, g, bind);
+      if (map === null) return `for (let j = 0; j < ${s.n}; j++) ${gIn}[j] = ${v};`;
+      return `${gIn}.fill(0);\nfor (let j = 0; j < ${s.n}; j++) ${gIn}[${bind(map)}[j]] += ${v};`;
+    },
+  };
+}
+
 const addKernel: PlanKernel<BinaryAttrs> = {
+  source: binarySource((x, y) => `${x} + ${y}`, (_s, _i, _ins, _out, g) => `${g}[j]`),
   forward({ n, ia, ib }, ins, out) {
     const x = ins[0], y = ins[1];
     for (let j = 0; j < n; j++) out[j] = x[ia ? ia[j] : j] + y[ib ? ib[j] : j];
@@ -55,6 +77,7 @@ const addKernel: PlanKernel<BinaryAttrs> = {
 };
 
 const subKernel: PlanKernel<BinaryAttrs> = {
+  source: binarySource((x, y) => `${x} - ${y}`, (_s, i, _ins, _out, g) => `${i === 0 ? 1 : -1} * ${g}[j]`),
   forward({ n, ia, ib }, ins, out) {
     const x = ins[0], y = ins[1];
     for (let j = 0; j < n; j++) out[j] = x[ia ? ia[j] : j] - y[ib ? ib[j] : j];
@@ -71,6 +94,7 @@ const subKernel: PlanKernel<BinaryAttrs> = {
 };
 
 const mulKernel: PlanKernel<BinaryAttrs> = {
+  source: binarySource((x, y) => `${x} * ${y}`, (s, i, ins, _out, g, bind) => `${g}[j] * ${at(ins[1 - i], i === 0 ? s.ib : s.ia, bind)}`),
   forward({ n, ia, ib }, ins, out) {
     const x = ins[0], y = ins[1];
     for (let j = 0; j < n; j++) out[j] = x[ia ? ia[j] : j] * y[ib ? ib[j] : j];
@@ -87,6 +111,7 @@ const mulKernel: PlanKernel<BinaryAttrs> = {
 };
 
 const divKernel: PlanKernel<BinaryAttrs> = {
+  source: binarySource((x, y) => `${x} / ${y}`, (s, i, ins, out, g, bind) => (i === 0 ? `${g}[j] / ${at(ins[1], s.ib, bind)}` : `(-${g}[j] * ${out}[j]) / ${at(ins[1], s.ib, bind)}`)),
   forward({ n, ia, ib }, ins, out) {
     const x = ins[0], y = ins[1];
     for (let j = 0; j < n; j++) out[j] = x[ia ? ia[j] : j] / y[ib ? ib[j] : j];

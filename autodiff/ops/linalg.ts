@@ -8,6 +8,7 @@
 import { batchedMatmulInto, type BatchedMatmulSpec } from '../../core/kernels/batched_matmul.js';
 import { resolveBackend, type BackendName, type ResolvedBackend } from '../../core/kernels/backend.js';
 import { batchedMatmulJs } from '../../core/kernels/matmul_js.js';
+import { batchedMatmulSource } from '../../core/kernels/matmul_source.js';
 import { planned, type PlanKernel } from '../compile/kernel.js';
 import { shapeToString } from '../../core/shape.js';
 import { accumulate, record, tracks } from '../tape.js';
@@ -60,6 +61,14 @@ const productKernel: PlanKernel<ProductAttrs> = {
     if (i === 0) productInto(target, g, ins[1], p.gradASpec, p.backend);
     else productInto(target, ins[0], g, p.gradBSpec, p.backend);
     if (!batched) sumBatchInto(target, batch, size, gradIn);
+  },
+  // Generated code at the recorded sizes (JS backend; a shared side's gradient calls the kernel).
+  source: {
+    forward: (p, ins, out) => (p.backend === 'js' ? batchedMatmulSource(p.spec, out, ins[0], ins[1]) : null),
+    backward(p, i, ins, _out, g, gradIn) {
+      if (p.backend !== 'js' || (i === 0 ? p.spec.batchA === false : p.spec.batchB === false)) return null;
+      return i === 0 ? batchedMatmulSource(p.gradASpec, gradIn, g, ins[1]) : batchedMatmulSource(p.gradBSpec, gradIn, ins[0], g);
+    },
   },
 };
 

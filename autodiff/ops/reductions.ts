@@ -59,6 +59,12 @@ const sumKernel: PlanKernel<AxisView> = {
   backward(v, _i, _ins, _out, gradOut, gradIn) {
     sumBackwardInto(gradOut, gradIn, v);
   },
+  // Generated code for the sum of everything (the likelihood's and the priors' sums); axis sums call the kernel.
+  source: {
+    forward: (v, ins, out) => (v.outer * v.inner === 1 ? `let s = 0;\nfor (let k = 0; k < ${v.n}; k++) s += ${ins[0]}[k];\n${out}[0] = s;` : null),
+    backward: (v, _i, _ins, _out, g, gIn) => (v.outer * v.inner === 1 ? `for (let k = 0; k < ${v.n}; k++) ${gIn}[k] = ${g}[0];` : null),
+    sumOf: (v, ins) => (v.outer * v.inner === 1 ? { n: v.n, term: (j) => `${ins[0]}[${j}]` } : null),
+  },
 };
 
 /** Sum over all elements, or over `axis` (negative counts from the end). */
@@ -97,6 +103,11 @@ const meanKernel: PlanKernel<number> = {
   },
   backward(n, _i, _ins, _out, g, gs) {
     for (let i = 0; i < g.length; i++) gs[i] = g[i] / n;
+  },
+  source: {
+    forward: () => null,
+    elementwise: (n, ins, size) => ({ n: size, sameIndex: [true], value: (j) => `${ins[0]}[${j}] / ${n}` }),
+    backward: (n, _i, _ins, _out, g, gs) => `for (let i = 0; i < ${gs}.length; i++) ${gs}[i] = ${g}[i] / ${n};`,
   },
 };
 

@@ -16,6 +16,12 @@ import { sigmoidScalar, softplusScalar } from '../../core/logistic.js';
 interface UnaryLoops {
   forward: (x: Float64Array, out: Float64Array) => void;
   derivative: (x: Float64Array, out: Float64Array, dx: Float64Array) => void;
+  /**
+   * The same two as expressions of one element x (and its output o), for generated code, where
+   * they call no function: a call (tanh, exp) inlined at many sites of one large generated
+   * function exceeds V8's inlining budget and boxes every result, so those loops are called.
+   */
+  text: { f?: (x: string) => string; d?: (x: string, o: string) => string };
 }
 
 /** The plan kernel of every unary op: its own loops on the plan's buffers. */
@@ -26,6 +32,18 @@ const unaryKernel: PlanKernel<UnaryLoops> = {
   backward(loops, _i, ins, out, gradOut, gradIn) {
     loops.derivative(ins[0], out, gradIn);
     for (let i = 0; i < gradIn.length; i++) gradIn[i] *= gradOut[i];
+  },
+  source: {
+    forward: (loops, ins, out, bind) => (loops.text.f ? null : `${bind(loops.forward)}(${ins[0]}, ${out});`),
+    elementwise: (loops, ins, size) => {
+      const f = loops.text.f;
+      return f ? { n: size, sameIndex: [true], value: (j) => f(`${ins[0]}[${j}]`) } : null;
+    },
+    backward(loops, _i, ins, out, g, gIn, bind) {
+      const d = loops.text.d;
+      if (d) return `for (let j = 0; j < ${gIn}.length; j++) ${gIn}[j] = (${d(`${ins[0]}[j]`, `${out}[j]`)}) * ${g}[j];`;
+      return `${bind(loops.derivative)}(${ins[0]}, ${out}, ${gIn});\nfor (let j = 0; j < ${gIn}.length; j++) ${gIn}[j] *= ${g}[j];`;
+    },
   },
 };
 
@@ -43,47 +61,57 @@ function unary(op: string, input: TensorLike, loops: UnaryLoops): Tensor {
   }, op, planned(unaryKernel, loops));
 }
 
-const NEG: UnaryLoops = { forward: (a, o) => { for (let i = 0; i < a.length; i++) o[i] = -a[i]; }, derivative: (_a, _o, d) => d.fill(-1) };
-const EXP: UnaryLoops = { forward: (a, o) => { for (let i = 0; i < a.length; i++) o[i] = libm.exp(a[i]); }, derivative: (_a, o, d) => d.set(o) };
+const NEG: UnaryLoops = { forward: (a, o) => { for (let i = 0; i < a.length; i++) o[i] = -a[i]; }, derivative: (_a, _o, d) => d.fill(-1), text: { f: (x) => `-${x}`, d: () => '-1' } };
+const EXP: UnaryLoops = { forward: (a, o) => { for (let i = 0; i < a.length; i++) o[i] = libm.exp(a[i]); }, derivative: (_a, o, d) => d.set(o), text: { d: (_x, o) => o } };
 const LOG: UnaryLoops = {
   forward: (a, o) => { for (let i = 0; i < a.length; i++) o[i] = libm.log(a[i]); },
   derivative: (a, _o, d) => { for (let i = 0; i < a.length; i++) d[i] = 1 / a[i]; },
+  text: { d: (x) => `1 / ${x}` },
 };
 const LOG1P: UnaryLoops = {
   forward: (a, o) => { for (let i = 0; i < a.length; i++) o[i] = libm.log1p(a[i]); },
   derivative: (a, _o, d) => { for (let i = 0; i < a.length; i++) d[i] = 1 / (1 + a[i]); },
+  text: { d: (x) => `1 / (1 + ${x})` },
 };
 const EXPM1: UnaryLoops = {
   forward: (a, o) => { for (let i = 0; i < a.length; i++) o[i] = libm.expm1(a[i]); },
   derivative: (a, _o, d) => { for (let i = 0; i < a.length; i++) d[i] = libm.exp(a[i]); },
+  text: {},
 };
 const TANH: UnaryLoops = {
   forward: (a, o) => { for (let i = 0; i < a.length; i++) o[i] = libm.tanh(a[i]); },
   derivative: (_a, o, d) => { for (let i = 0; i < o.length; i++) d[i] = 1 - o[i] * o[i]; },
+  text: { d: (_x, o) => `1 - ${o} * ${o}` },
 };
 const SIGMOID: UnaryLoops = {
   forward: (a, o) => { for (let i = 0; i < a.length; i++) o[i] = sigmoidScalar(a[i]); },
   derivative: (_a, o, d) => { for (let i = 0; i < o.length; i++) d[i] = o[i] * (1 - o[i]); },
+  text: { d: (_x, o) => `${o} * (1 - ${o})` },
 };
 const SOFTPLUS: UnaryLoops = {
   forward: (a, o) => { for (let i = 0; i < a.length; i++) o[i] = softplusScalar(a[i]); },
   derivative: (a, _o, d) => { for (let i = 0; i < a.length; i++) d[i] = sigmoidScalar(a[i]); },
+  text: {},
 };
 const LOG_SIGMOID: UnaryLoops = {
   forward: (a, o) => { for (let i = 0; i < a.length; i++) o[i] = -softplusScalar(-a[i]); },
   derivative: (a, _o, d) => { for (let i = 0; i < a.length; i++) d[i] = sigmoidScalar(-a[i]); },
+  text: {},
 };
 const SQUARE: UnaryLoops = {
   forward: (a, o) => { for (let i = 0; i < a.length; i++) o[i] = a[i] * a[i]; },
   derivative: (a, _o, d) => { for (let i = 0; i < a.length; i++) d[i] = 2 * a[i]; },
+  text: { f: (x) => `${x} * ${x}`, d: (x) => `2 * ${x}` },
 };
 const SQRT: UnaryLoops = {
   forward: (a, o) => { for (let i = 0; i < a.length; i++) o[i] = Math.sqrt(a[i]); },
   derivative: (_a, o, d) => { for (let i = 0; i < o.length; i++) d[i] = 0.5 / o[i]; },
+  text: { f: (x) => `Math.sqrt(${x})`, d: (_x, o) => `0.5 / ${o}` },
 };
 const ABS: UnaryLoops = {
   forward: (a, o) => { for (let i = 0; i < a.length; i++) o[i] = Math.abs(a[i]); },
   derivative: (a, _o, d) => { for (let i = 0; i < a.length; i++) d[i] = Math.sign(a[i]); },
+  text: { f: (x) => `Math.abs(${x})`, d: (x) => `Math.sign(${x})` },
 };
 
 export function neg(x: TensorLike): Tensor {
