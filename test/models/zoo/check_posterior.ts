@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type test from 'tape';
-import { mcseMean, mcseSd, rhat, type Trace } from '../../../index.js';
+import { gradcheck, mcseMean, mcseSd, nuts, rhat, sample, type Model, type Trace } from '../../../index.js';
 
 export const Z = 4;
 
@@ -81,4 +81,24 @@ export function compiledOnly<M>(make: () => M): M {
   } finally {
     if (saved !== undefined) process.env.HBNN_COMPILE = saved;
   }
+}
+
+/**
+ * gradcheck(model) at its default point (in the suite's checking mode, so the compiled gradient is
+ * also compared with the eager tape on every call), then a run of 4 chains of the compiled model
+ * with fewer than 1% divergent draws (Stan's long runs have at most a handful in 100,000).
+ */
+export async function fit(t: test.Test, make: () => Model, seed: number, draws = 1000): Promise<Trace> {
+  const g = gradcheck(make());
+  t.ok(g.ok, `gradcheck(model): max abs error ${g.maxAbsError.toExponential(2)}`);
+  const model = compiledOnly(make);
+  const trace = await sample(model, { chains: 4, draws, tune: draws, seed, sampler: nuts() });
+  t.equal(model.compilation.state, 'compiled', `the model ran compiled (${model.compilation.reason ?? ''})`);
+  t.ok(divergences(trace) < 0.01 * 4 * draws, `${divergences(trace)} divergences`);
+  return trace;
+}
+
+/** Every scalar named in `names` (Trace name, Stan name) against the fixture. */
+export function against(t: test.Test, trace: Trace, fx: ZooFixture<unknown>, names: [string, string][]): void {
+  for (const [ours, stan] of names) checkMoments(t, ours, chainsOf(trace, ours), fx.reference.params[stan]);
 }
