@@ -97,6 +97,7 @@ export function opRows(rng: Rng): Row[] {
     { op: 'logDetTriangular', name: 'L [4,4]', f: (l) => T.logDetTriangular(l), inputs: () => [lowerFactor(4)] },
     { op: 'bernoulliLogitSum', name: 'logits', f: (l) => T.bernoulliLogitSum(tensor([0, 1, 1, 0, 1]), l), inputs: () => [rand([5], -5, 5)] },
     { op: 'cholesky', name: 'A [4,4]', f: (a) => reduceWeighted(T.cholesky(a)), inputs: () => [spd(4)] },
+    { op: 'cholesky', name: 'A [7,7]', f: (a) => reduceWeighted(T.cholesky(a)), inputs: () => [spd(7)] },
     { op: 'cholesky', name: 'A [1,1]', f: (a) => reduceWeighted(T.cholesky(a)), inputs: () => [spd(1)] },
     { op: 'cholesky', name: 'symmetrised (A+Aᵀ)/2, log det', f: (a) => T.logDetTriangular(T.cholesky(T.mul(T.add(a, T.transpose(a)), 0.5))), inputs: () => [spd(3)] },
     { op: 'gather', name: 'axis 0, repeats', f: (a) => reduceWeighted(T.gather(a, [2, 0, 2, 1, 2])), inputs: () => [rand([3])] },
