@@ -101,6 +101,7 @@ export function opRows(rng: Rng): Row[] {
     { op: 'lbeta', name: 'same shape', f: (a, b) => reduceWeighted(T.lbeta(a, b)), inputs: () => [pos([4]), pos([4])] },
     { op: 'lbeta', name: 'broadcast [3,1] with [2]', f: (a, b) => reduceWeighted(T.lbeta(a, b)), inputs: () => [pos([3, 1]), pos([2])] },
     { op: 'cholesky', name: 'A [4,4]', f: (a) => reduceWeighted(T.cholesky(a)), inputs: () => [spd(4)] },
+    { op: 'cholesky', name: 'A [7,7]', f: (a) => reduceWeighted(T.cholesky(a)), inputs: () => [spd(7)] },
     { op: 'cholesky', name: 'A [1,1]', f: (a) => reduceWeighted(T.cholesky(a)), inputs: () => [spd(1)] },
     { op: 'cholesky', name: 'symmetrised (A+Aᵀ)/2, log det', f: (a) => T.logDetTriangular(T.cholesky(T.mul(T.add(a, T.transpose(a)), 0.5))), inputs: () => [spd(3)] },
     { op: 'gather', name: 'axis 0, repeats', f: (a) => reduceWeighted(T.gather(a, [2, 0, 2, 1, 2])), inputs: () => [rand([3])] },
