@@ -10,6 +10,7 @@ import type { LogDensity } from '../../types.js';
 import { singlePath, type PathResult } from './single_path.js';
 import { paretoSmooth } from './pareto_smoothing.js';
 import type { PathfinderSettings } from './pathfinder_options.js';
+import { PathfinderError } from './pathfinder_error.js';
 
 export interface PooledDraws {
   readonly paths: readonly PathResult[];
@@ -43,7 +44,10 @@ export async function multiPath(
     }
     await yieldNow();
   }
-  if (paths.length === 0) throw lastError;
+  if (paths.length === 0) {
+    if (s.paths === 1) throw lastError;
+    throw new PathfinderError(`pathfinder: all ${s.paths} paths failed; the first: ${failures[0].replace(/^pathfinder: /, '')}`);
+  }
   const n = paths.reduce((k, r) => k + r.draws.logP.length, 0);
   const draws = new Float64Array(n * target.dim);
   const logP = new Float64Array(n);
