@@ -78,6 +78,7 @@ async function adviOnce(original: PosteriorTarget, s: AdviSettings, withFinalElb
       run.progress.phase('optimising');
     }
     const a = await optimise(run, start, eta, root.stream(2));
+    if (a.convergedBy !== 'interrupted') addFinalWarnings(a, s); // Stan's messages are about Stan's phase
     let params = a.params;
     if (s.schedule === 'accurate' && a.convergedBy !== 'interrupted') {
       run.progress.phase('refining');
@@ -85,7 +86,6 @@ async function adviOnce(original: PosteriorTarget, s: AdviSettings, withFinalElb
         throw nonFiniteStepError(k, eta, makeFit(run.family, run.original, last, { ...fitRecord(a, run, s), interrupted: false }));
       });
     }
-    if (a.convergedBy !== 'interrupted') addFinalWarnings(a, s);
     const finalElbo = withFinalElbo ? estimateElbo(run.family, params, target, root.stream(5), s.finalElboSamples, run.scratch) : undefined;
     return makeFit(run.family, original, params, { ...fitRecord(a, run, s), interrupted: a.convergedBy === 'interrupted' || a.refinedBy === 'interrupted', finalElbo });
   } finally {
