@@ -16,12 +16,13 @@ import * as libm from '../../core/libm.js';
 import { Rng } from '../../core/rng.js';
 import { allFinite } from '../../core/finite.js';
 import type { LogDensity, PosteriorTarget } from '../types.js';
-import { countingTarget, type EvalCounts } from './counting_target.js';
+import { countingTarget } from './counting_target.js';
 import { refine, scaledChange } from './refine.js';
+import type { AdviRun, Ascent } from './advi_state.js';
 import { bestOfRestarts } from './restarts.js';
-import { estimateElbo, estimateElboGrad, makeFamily, makeScratch, type GaussianFamily, type MonteCarloScratch } from './families.js';
+import { estimateElbo, estimateElboGrad, makeFamily, makeScratch } from './families.js';
 import { STEP_SIZE_CANDIDATES, ascentStep, updateGradHistory } from './step_size.js';
-import { createAdviProgress, type AdviProgress } from './progress_bar.js';
+import { createAdviProgress } from './progress_bar.js';
 import { validateAdviOptions, type AdviOptions, type AdviSettings } from './advi_options.js';
 import { AdviError, MAX_STEP_HALVINGS } from './advi_error.js';
 import { makeFit, type AdviFit, type AdviStopRule } from './fit.js';
@@ -39,20 +40,6 @@ const BEST_ELBO_WARN_FRACTION = 0.05;
 const YIELD_EVERY_MS = 20;
 
 export { AdviError } from './advi_error.js';
-
-/** What every phase of one run works with (`target` counts its evaluations into `counts`). */
-export interface AdviRun {
-  family: GaussianFamily;
-  target: LogDensity;
-  /** The target as given: its `params` and `constrainInto` make the fit's draws. */
-  original: PosteriorTarget;
-  counts: EvalCounts;
-  s: AdviSettings;
-  scratch: MonteCarloScratch;
-  progress: AdviProgress;
-  /** Stick-the-landing gradients (schedule 'accurate'); Stan's total gradient otherwise. */
-  stl: boolean;
-}
 
 export async function advi(target: PosteriorTarget, options: AdviOptions = {}): Promise<AdviFit> {
   const s = validateAdviOptions(target, options);
@@ -151,32 +138,6 @@ function trialAscent(
   }
   const elbo = estimateElbo(family, params, target, rng, s.elboSamples, scratch);
   return Number.isFinite(elbo) ? elbo : -Number.MAX_VALUE;
-}
-
-/**
- * The optimiser's state: the accepted parameters, gradient history and gradient, buffers for the
- * proposed ones (swapped in when a step succeeds), η, and the record the fit is made from.
- */
-export interface Ascent {
-  params: Float64Array;
-  history: Float64Array;
-  grad: Float64Array;
-  nextParams: Float64Array;
-  nextHistory: Float64Array;
-  nextGrad: Float64Array;
-  eta: number;
-  iteration: number;
-  converged: boolean;
-  /** The rule that ended Stan's phase; 'max-iterations' until one fires. */
-  convergedBy: AdviStopRule;
-  refinedBy?: AdviStopRule;
-  refineStart?: number;
-  /** Parameters at the previous ELBO evaluation (schedule 'accurate': PyMC's parameter-change rule). */
-  paramsAtLastEval?: Float64Array;
-  elbos: number[];
-  elboIters: number[];
-  relChanges: number[];
-  warnings: string[];
 }
 
 /** Stan's `stochastic_gradient_ascent`, with retries on non-finite steps; the state at its end. */

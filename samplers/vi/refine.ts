@@ -24,7 +24,7 @@ import { allFinite } from '../../core/finite.js';
 import { estimateElbo, estimateElboGrad, type GaussianFamily } from './families.js';
 import { STEP_SIZE_TAU } from './step_size.js';
 import { MAX_STEP_HALVINGS } from './advi_error.js';
-import type { AdviRun, Ascent } from './advi.js';
+import type { AdviRun, Ascent } from './advi_state.js';
 
 /**
  * Initial natural-gradient step for the means (and mean-field log-sds): 0.1 of a Newton step

@@ -250,6 +250,15 @@ test('installed package: the examples of docs/samplers.md run as written', { ski
   }
 }));
 
+test('installed package: the examples of docs/advi.md (ADVI, Pathfinder, the NUTS inits) run as written', { skip }, (t) => onInstall(t, ({ app }) => {
+  const { blocks, unmarked } = docTests(readFileSync(join(ROOT, 'docs', 'advi.md'), 'utf8'));
+  t.equal(unmarked, 0, 'every ts block of docs/advi.md is a doc-test');
+  for (const b of blocks.filter((x) => x.kind === 'run')) {
+    const r = runTs(app, `advi_doc_${b.name}`, b.source);
+    t.equal(r.status, 0, `docs/advi.md, an example: ${r.status === 0 ? 'runs' : said(r)}`);
+  }
+}));
+
 test('installed package: clean up', { skip }, (t) => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
   installed = null;
