@@ -1,8 +1,9 @@
 /**
  * `sample(target, { init: 'pathfinder' })`: multi-path Pathfinder (one path per chain, at least
  * 4) with the run's seed; each chain starts at its own importance-resampled draw (distinct
- * draws where the pool has them: overdispersed starts keep R-hat honest), and the initial
- * diagonal metric is the variance of the resampled draws, so warmup begins with the posterior's
+ * draws where the pool has them, else the paths' means: overdispersed starts keep R-hat honest),
+ * and the initial diagonal metric is the approximations' variances averaged over the paths (the
+ * resampled draws' variance collapses when k̂ is large), so warmup begins with the posterior's
  * scales instead of the identity (Zhang et al. 2022, §5, on Pathfinder as a NUTS initialiser).
  */
 import type { PosteriorTarget } from '../../types.js';
@@ -10,7 +11,7 @@ import { pathfinder, type PathfinderFit } from './pathfinder.js';
 
 export interface PathfinderStart {
   points: Float64Array[];
-  /** Diagonal inverse metric: the resampled draws' variances. */
+  /** Diagonal inverse metric: the normal approximations' variances, averaged over the paths. */
   inverseMassMatrix: Float64Array;
   fit: PathfinderFit;
 }
@@ -28,11 +29,15 @@ export async function pathfinderStart(target: PosteriorTarget, chains: number, s
     seen.add(key);
     rows.push(row);
   }
+  // A poor fit (k̂ ≫ 0.7) resamples few distinct draws: the paths' approximation means fill in.
+  for (let p = 0; rows.length < chains && p < fit.paths.length; p++) rows.push(fit.paths[p].mean.slice());
   for (let c = rows.length; c < chains; c++) rows.push(rows[c % rows.length].slice());
-  const inverseMassMatrix = Float64Array.from(fit.sd, (s) => s * s);
+  // The approximations' own variances (averaged over paths), not the resampled draws', which collapse with them.
+  const inverseMassMatrix = new Float64Array(dim);
+  for (const p of fit.paths) for (let i = 0; i < dim; i++) inverseMassMatrix[i] += p.variances[i] / fit.paths.length;
   inverseMassMatrix.forEach((v, i) => {
     if (!(v > 0 && Number.isFinite(v))) {
-      throw new Error(`sample: init 'pathfinder' gave variance ${v} for coordinate ${i} (all resampled draws equal there?); use init 'jitter'`);
+      throw new Error(`sample: init 'pathfinder' gave variance ${v} for coordinate ${i}; use init 'jitter'`);
     }
   });
   return { points: rows, inverseMassMatrix, fit };
