@@ -34,6 +34,7 @@ export type { NutsOptions, NutsInfo, HmcOptions, HmcInfo, MalaInfo } from './sam
 
 // variational inference
 export { advi, AdviError, adviInitializer, type AdviFit, type AdviOptions, type AdviMethod, type AdviInitOptions, type AdviInitResult } from './samplers/index.js';
+export { pathfinder, PathfinderError, type PathfinderFit, type PathfinderOptions, type PathfinderPath, type LbfgsStop, type AdviStopRule, type AdviSchedule } from './samplers/index.js';
 
 // the trace, diagnostics, formats
 export { Trace, type TraceMeta, type DrawStats, type ChainDraws, type TraceInit } from './samplers/index.js';

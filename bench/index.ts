@@ -66,6 +66,11 @@ export const BENCHMARKS: BenchmarkEntry[] = [
     run: async (o) => (await import('./nuts.bench.js')).benchAdviInit({ quick: o.quick }),
   },
   {
+    name: 'vi',
+    description: "ADVI's default (accurate) schedule vs schedule 'stan': seconds, gradients to convergence, ELBO evaluations/s, final ELBO; Pathfinder's gradients vs NUTS; NUTS warmup on the hierarchical BNN from jitter vs init 'pathfinder'",
+    run: async (o) => (await import('./vi.bench.js')).benchVi({ quick: o.quick }),
+  },
+  {
     name: 'playground',
     description: "the playground's default fit in headless Chromium (Web Workers) vs the same fit in Node (worker threads): bundle size, time to first draw, whole run",
     run: async (o) => (await import('./playground.bench.js')).benchPlayground({ quick: o.quick }),

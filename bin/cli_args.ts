@@ -32,3 +32,11 @@ export function pathArg(name: string): (value: string) => string {
     return value;
   };
 }
+
+/** One of `choices` (e.g. --method nuts|advi|fullrank|pathfinder), or an error listing them. */
+export function oneOf<T extends string>(name: string, choices: readonly T[]): (value: string) => T {
+  return (value) => {
+    if (!(choices as readonly string[]).includes(value)) throw new InvalidArgumentError(`${name} must be one of ${choices.join(', ')}, got '${value}'`);
+    return value as T;
+  };
+}

@@ -5,8 +5,8 @@
  * `npm start` is `hbnn reproduce` with its defaults.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { nonNegativeInt, pathArg, positiveInt } from './cli_args.js';
-import { FULL_SETTINGS, QUICK_SETTINGS, reproduce } from './reproduce.js';
+import { nonNegativeInt, oneOf, pathArg, positiveInt } from './cli_args.js';
+import { FULL_SETTINGS, QUICK_SETTINGS, STUDY_METHODS, reproduce, type StudyMethod } from './reproduce.js';
 import { MODEL_NAMES, POST_ACCURACY, STAN_ACCURACY } from './report/report.js';
 import { packageVersion } from './version.js';
 import { parseVars } from './cmdstan_files.js';
@@ -40,9 +40,10 @@ program
   .option('--draws <n>', `draws per chain, every model (default ${FULL_SETTINGS.draws}, --quick ${QUICK_SETTINGS.draws})`, positiveInt('--draws'))
   .option("--tune <n>", `warmup iterations per chain, every model (default ${FULL_SETTINGS.tune}; --quick ${QUICK_SETTINGS.tune}, hierarchical ${QUICK_SETTINGS.hierarchicalTune})`, positiveInt("--tune"))
   .option('--quick', 'short chains and NUTS tree depth at most 6: about a minute and a half on 2 cores', false)
+  .option('--method <name>', `also fit every model with a VI method and add its rows to the report: ${STUDY_METHODS.join(', ')}`, oneOf('--method', STUDY_METHODS), 'nuts')
   .option('--no-parallel', 'run chains one after another instead of in worker threads')
   .option('--no-progress', 'no progress bars')
-  .action(async (o: { data?: string; generate: boolean; out: string; seed: number; chains?: number; draws?: number; tune?: number; quick: boolean; parallel: boolean; progress: boolean }) => {
+  .action(async (o: { data?: string; generate: boolean; out: string; seed: number; chains?: number; draws?: number; tune?: number; quick: boolean; parallel: boolean; progress: boolean; method: StudyMethod }) => {
     const defaults = o.quick ? QUICK_SETTINGS : FULL_SETTINGS;
     const controller = new AbortController();
     let interrupts = 0;
@@ -54,7 +55,7 @@ program
     const t0 = performance.now();
     try {
       const metrics = await reproduce({
-        data: o.data, generate: o.generate, out: o.out, seed: o.seed, quick: o.quick,
+        data: o.data, generate: o.generate, out: o.out, seed: o.seed, quick: o.quick, method: o.method,
         chains: o.chains ?? defaults.chains, draws: o.draws ?? defaults.draws, tune: o.tune ?? defaults.tune,
         hierarchicalDraws: o.draws ?? defaults.hierarchicalDraws, hierarchicalTune: o.tune ?? defaults.hierarchicalTune,
         maxTreeDepth: o.quick ? QUICK_SETTINGS.maxTreeDepth : undefined,
@@ -67,6 +68,10 @@ program
       for (const m of MODEL_NAMES) {
         const r = metrics[m];
         console.log(`${m.padEnd(14)} ${percent(r.trainAccuracy).padStart(6)}%  ${percent(r.testAccuracy).padStart(6)}%   (${percent(POST_ACCURACY[m].train)}% / ${percent(POST_ACCURACY[m].test)}%; ${percent(STAN_ACCURACY[m].train)}% / ${percent(STAN_ACCURACY[m].test)}%)`);
+      }
+      for (const m of metrics.vi ? MODEL_NAMES : []) {
+        const r = metrics.vi!.models[m];
+        console.log(`${`${m} ${metrics.vi!.method}`.padEnd(14)} ${percent(r.trainAccuracy).padStart(6)}%  ${percent(r.testAccuracy).padStart(6)}%   (${r.seconds.toFixed(1)} s, ${r.numGradEvals} gradients)`);
       }
       console.log(`\nwrote ${o.out}/report.html, report.md, metrics.json and figures in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     } catch (e) {

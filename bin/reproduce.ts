@@ -23,6 +23,9 @@ import { renderPng } from './report/render.js';
 import { fitDiagnostics, poolDiagnostics, predictionChains, type FitDiagnostics } from './report/fit_diagnostics.js';
 import { MODEL_NAMES, POST_ACCURACY, QUICK_BANNER, STAN_ACCURACY, checkWritableDir, writeMetrics, writeReport, type ModelMetrics, type ModelName, type ReportFigure, type StudyMetrics } from './report/report.js';
 import { STUDY_TARGETS_MODULE, buildFlat, buildHierarchical, buildInformative } from '../models/bnn/study_targets.js';
+import { advi } from '../samplers/vi/advi.js';
+import { pathfinder } from '../samplers/vi/pathfinder/pathfinder.js';
+import { VI_METHODS, type ViMethod, type ViMetrics, type ViModelMetrics } from './report/vi_table.js';
 
 export interface ReproduceOptions {
   /** A study JSON file (DESIGN.md's --data format); default: the post's data (models/data/wiecki2018_seed31.json). */
@@ -47,7 +50,14 @@ export interface ReproduceOptions {
   log: (line: string) => void;
   signal?: AbortSignal;
   quick?: boolean;
+  /** 'nuts' (default): the study as before; a VI method also fits every model with it, for the report's VI table. */
+  method?: StudyMethod;
 }
+
+export const STUDY_METHODS = ['nuts', ...VI_METHODS] as const;
+export type StudyMethod = (typeof STUDY_METHODS)[number];
+/** Draws taken from a VI fit for predictions (as many as NUTS's 1000 per chain would give one chain). */
+export const VI_DRAWS = 1000;
 
 /**
  * Defaults of a full run: 500 warmup + 500 draws per chain, PyMC3's defaults when the post was
@@ -160,6 +170,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<StudyMetrics> {
   const informative = await fitInformative(run, hierarchical.trace);
   run.finished.informative = informative.metrics;
   const metrics: StudyMetrics = { flat: flat.metrics, hierarchical: hierarchical.result.metrics, informative: informative.metrics, settings: run.settings, data: run.dataInfo };
+  if (opts.method !== undefined && opts.method !== 'nuts') metrics.vi = await fitStudyVi(run, opts.method);
   writeMetrics(opts.out, metrics);
   opts.log('figures and report…');
   const figures = await writeFigures(run, metrics, { flat, hierarchical: hierarchical.result, informative }, hierarchical);
@@ -193,7 +204,9 @@ function prepareRun(opts: ReproduceOptions): StudyRun {
   const hierarchicalDraws = opts.hierarchicalDraws ?? opts.draws;
   const hierarchicalTune = opts.hierarchicalTune ?? opts.tune;
   const maxTreeDepth = opts.maxTreeDepth ?? 10;
-  const settings = { chains: opts.chains, draws: opts.draws, tune: opts.tune, hierarchicalDraws, hierarchicalTune, seed: opts.seed, parallel: opts.parallel, quick: !!opts.quick, sampler: 'nuts', hierarchicalTargetAccept: HIERARCHICAL_TARGET_ACCEPT, hierarchicalInit: 'advi+adapt_diag', realizationsPerDraw: REALIZATIONS_PER_DRAW, maxTreeDepth };
+  const method = opts.method ?? 'nuts';
+  if (!(STUDY_METHODS as readonly string[]).includes(method)) throw new Error(`--method must be one of ${STUDY_METHODS.join(', ')}, got '${method}'`);
+  const settings = { ...(method !== 'nuts' ? { viMethod: method } : {}), chains: opts.chains, draws: opts.draws, tune: opts.tune, hierarchicalDraws, hierarchicalTune, seed: opts.seed, parallel: opts.parallel, quick: !!opts.quick, sampler: 'nuts', hierarchicalTargetAccept: HIERARCHICAL_TARGET_ACCEPT, hierarchicalInit: 'advi+adapt_diag', realizationsPerDraw: REALIZATIONS_PER_DRAW, maxTreeDepth };
   const dataInfo = { name, source, postData: !opts.generate && !opts.data, groups, trainPoints: nTrain, testPoints: nTest };
   const base: SampleOptions = { sampler: nuts({ maxTreeDepth }), chains: opts.chains, draws: opts.draws, tune: opts.tune, progress: opts.progress, parallel: opts.parallel && opts.chains > 1, signal: opts.signal };
   return { opts, study, groups, nTrain, nTest, grid: surfaceGridPoints(), maxTreeDepth, hierarchicalDraws, hierarchicalTune, base, settings, dataInfo, finished: {} };
@@ -295,6 +308,55 @@ async function fitHierarchical(run: StudyRun): Promise<HierarchicalFit> {
   };
   logModelDone(run, 'hierarchical', result.metrics);
   return { result, model, trace, rows };
+}
+
+/** ADVI's or Pathfinder's options in the study; --quick caps ADVI's iterations. */
+function viOptions(method: ViMethod, quick: boolean): Record<string, unknown> {
+  if (method === 'pathfinder') return { paths: 4 };
+  return { method: method === 'advi' ? 'meanfield' : 'fullrank', progress: false, ...(quick ? { iterations: 2000, refineIterations: 500 } : {}) };
+}
+
+/** One model fitted by the VI method: VI_DRAWS draws as a Trace, and the gradients it took. */
+async function viFit(model: BnnModel, method: ViMethod, seed: number, quick: boolean): Promise<{ trace: Trace; grads: number }> {
+  const o = viOptions(method, quick);
+  const fit = method === 'pathfinder' ? await pathfinder(model, { ...o, seed }) : await advi(model, { ...o, seed });
+  return { trace: fit.sample(VI_DRAWS, seed + 1), grads: fit.numGradEvals };
+}
+
+/** The three models again with a VI method: the rows of the report's VI table. */
+async function fitStudyVi(run: StudyRun, method: ViMethod): Promise<ViMetrics> {
+  const { opts, study, groups: G, grid } = run;
+  const quick = !!opts.quick;
+  const perGroupVi = async (name: ModelName, build: (g: number) => BnnModel): Promise<ViModelMetrics> => {
+    const t0 = performance.now();
+    let train = 0, test = 0, grads = 0;
+    for (let g = 0; g < G; g++) {
+      const model = build(g);
+      const { trace, grads: n } = await viFit(model, method, opts.seed * 1000 + g, quick);
+      const ev = evaluateGroup(model, trace, study, g, grid);
+      train += ev.train; test += ev.test; grads += n;
+    }
+    return { trainAccuracy: train / run.nTrain, testAccuracy: test / run.nTest, seconds: (performance.now() - t0) / 1000, numGradEvals: grads };
+  };
+  opts.log(`${method}: flat BNNs…`);
+  const flat = await perGroupVi('flat', (g) => buildFlat(groupArgs(run, g)));
+  opts.log(`${method}: hierarchical BNN…`);
+  const t0 = performance.now();
+  const hModel = buildHierarchical({ study });
+  const h = await viFit(hModel, method, opts.seed * 1000 + 500, quick);
+  let train = 0, test = 0;
+  for (let g = 0; g < G; g++) {
+    const ev = evaluateGroup(hModel, h.trace, study, g, grid, g);
+    train += ev.train; test += ev.test;
+  }
+  const hierarchical = { trainAccuracy: train / run.nTrain, testAccuracy: test / run.nTest, seconds: (performance.now() - t0) / 1000, numGradEvals: h.grads };
+  opts.log(`${method}: informative-prior BNNs…`);
+  const prior = groupPrior(h.trace, { realizationsPerDraw: REALIZATIONS_PER_DRAW, seed: opts.seed });
+  const informative = await perGroupVi('informative', (g) => buildInformative({ ...groupArgs(run, g), prior }));
+  for (const [name, m] of [['flat', flat], ['hierarchical', hierarchical], ['informative', informative]] as const) {
+    opts.log(`${method} ${name}: train ${(100 * m.trainAccuracy).toFixed(2)}%, test ${(100 * m.testAccuracy).toFixed(2)}% (${m.seconds.toFixed(1)} s, ${m.numGradEvals} gradients)`);
+  }
+  return { method, settings: { ...viOptions(method, quick), draws: VI_DRAWS }, models: { flat, hierarchical, informative } };
 }
 
 /** Render every figure of the report into `out`; the list of files and captions in report order. */

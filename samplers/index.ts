@@ -40,6 +40,10 @@ export { advi, AdviError, type AdviOptions } from './vi/advi.js';
 export type { AdviFit } from './vi/fit.js';
 export type { AdviMethod } from './vi/families.js';
 export { adviInitializer, type AdviInitOptions, type AdviInitResult } from './vi/advi_initializer.js';
+export type { AdviStopRule } from './vi/fit.js';
+export type { AdviSchedule } from './vi/advi_options.js';
+export { pathfinder, PathfinderError, type PathfinderFit, type PathfinderOptions, type PathfinderPath } from './vi/pathfinder/pathfinder.js';
+export type { LbfgsStop } from './vi/pathfinder/lbfgs.js';
 
 // the trace, diagnostics, formats
 export { Trace, scalarNames, type ChainDraws, type TraceInit } from './trace/trace.js';

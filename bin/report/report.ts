@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
+import { VI_TABLE_TEXT, viTableRows, type ViMetrics } from './vi_table.js';
 
 export const MODEL_NAMES = ['flat', 'hierarchical', 'informative'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
@@ -36,6 +37,8 @@ export interface ModelMetrics {
 export type StudyMetrics = Record<ModelName, ModelMetrics> & {
   settings: Record<string, unknown>;
   data: Record<string, unknown>;
+  /** Only with `hbnn reproduce --method advi|fullrank|pathfinder`: the VI fits of the same models. */
+  vi?: ViMetrics;
 };
 
 /** Reference accuracies as fractions. */
@@ -258,6 +261,8 @@ function markdown(input: ReportInput): string {
   const out: string[] = head.banner ? [`> **${head.banner}**`, ''] : [];
   out.push(`# ${head.title}`, '', head.dataLine, '');
   out.push(`## ${accuracy.title}`, '', mdTable(accuracy.rows), '', introText(head.postData), '');
+  const vi = viRows(input);
+  if (vi) out.push('## Variational inference', '', mdTable(vi), '', VI_TABLE_TEXT, '');
   out.push('## Figures', '');
   for (const f of input.figures) out.push(`![${f.caption.replace(/[[\]]/g, '')}](${encodeURI(f.file)})`, '', `*${f.caption}*`, '');
   out.push(`## ${sampling.title}`, '', mdTable(sampling.rows), '', SYMMETRY_TEXT, '');
@@ -286,7 +291,7 @@ function htmlTable(rows: string[][], className?: string): string {
 const CSS = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1300px;margin:1.2em auto;padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.6em;margin:.3em 0}table{border-collapse:collapse;margin:.6em 0}th,td{border:1px solid #ccc;padding:.25em .6em;text-align:right}
 th:first-child,td:first-child{text-align:left}thead{background:#f3f3f3}
-table.accuracy th,table.accuracy td{white-space:nowrap}table.accuracy th:nth-child(2),table.accuracy td:nth-child(2){text-align:left}table.accuracy tbody tr:nth-child(3n+1) td{border-top:2px solid #888;font-weight:600}
+table.accuracy th,table.accuracy td{white-space:nowrap}table.accuracy th:nth-child(2),table.accuracy td:nth-child(2){text-align:left}table.accuracy tbody tr:nth-child(3n+1) td{border-top:2px solid #888;font-weight:600}table.vi tbody tr:nth-child(3n+1) td{border-top:1px solid #ccc;font-weight:400}table.vi tbody tr:nth-child(4n+1) td{border-top:2px solid #888;font-weight:600}
 .lead{display:flex;gap:2em;align-items:flex-start;flex-wrap:wrap}.lead>div{flex:0 1 580px}.lead>div p{font-size:.9em;color:#444}.lead figure{margin:3.2em 0 0;flex:1 1 480px}
 .smoke{background:#fff3cd;border:2px solid #d39e00;padding:.5em .8em;font-weight:600;margin:0 0 .5em}
 figure{margin:1.2em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}figcaption{color:#555;font-style:italic}
@@ -301,6 +306,16 @@ const figureHtml = (f: ReportFigure) =>
  * (one screen), the other figures, then the compact diagnostics table with the per-fit warnings
  * and the summaries collapsed, then settings, data and notes.
  */
+/** The VI table's rows (only with VI results in the metrics). */
+function viRows(input: ReportInput): string[][] | undefined {
+  return viTableRows(input.metrics.vi, input.metrics, input.postTable ?? POST_ACCURACY, input.stanTable ?? STAN_ACCURACY, MODEL_NAMES, MODEL_TITLES);
+}
+
+function viHtml(input: ReportInput): string[] {
+  const rows = viRows(input);
+  return rows ? ['<h2>Variational inference</h2>', htmlTable(rows, 'accuracy vi'), `<p>${escapeHtml(VI_TABLE_TEXT)}</p>`] : [];
+}
+
 function html(input: ReportInput): string {
   const [accuracy, sampling, settings, data] = tables(input);
   const head = headOf(input);
@@ -319,6 +334,7 @@ function html(input: ReportInput): string {
     htmlTable(accuracy.rows, 'accuracy'),
     `<p>${escapeHtml(introText(head.postData))}</p>`,
     `</div>${lead ? figureHtml(lead) : ''}</div>`,
+    ...viHtml(input),
     '<h2>Figures</h2>',
     ...rest.map(figureHtml),
     `<h2>${sampling.title}</h2>`,

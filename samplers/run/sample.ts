@@ -19,6 +19,7 @@ import { combineProgress, type ProgressReporter } from './progress_events.js';
 import { runSequential, type ChainTask, type RunOutcome, traceLayout } from './chain_runner.js';
 import { runParallel } from './parallel/run_parallel.js';
 import { adviInitializer } from '../vi/advi_initializer.js';
+import { pathfinderStart } from '../vi/pathfinder/pathfinder_init.js';
 import { adviInWorker } from './parallel/advi_in_worker.js';
 import { checkOptions, type InitPoint, type RunSettings, type SampleOptions } from './sample_options.js';
 
@@ -68,8 +69,12 @@ async function startingPoints(target: PosteriorTarget, options: SampleOptions, s
   const { chains, inverseMassMatrix } = settings;
   const init = options.init ?? 'jitter';
   if (init === 'advi+adapt_diag') return adviStart(target, options, settings);
+  if (init === 'pathfinder') {
+    const start = await pathfinderStart(target, chains, settings.seed, options.signal);
+    return { points: start.points, inverseMassMatrix: inverseMassMatrix ?? (options.dense ? diagToDense(start.inverseMassMatrix) : start.inverseMassMatrix) };
+  }
   if (init === 'jitter') return { points: new Array(chains).fill(undefined), inverseMassMatrix };
-  if (typeof init === 'string') throw new Error(`sample: unknown init '${init}'; use 'jitter', 'advi+adapt_diag', a point, or one point per chain`);
+  if (typeof init === 'string') throw new Error(`sample: unknown init '${init}'; use 'jitter', 'advi+adapt_diag', 'pathfinder', a point, or one point per chain`);
   const perChain = Array.isArray(init) && init.length > 0 && typeof init[0] !== 'number';
   if (!perChain) {
     const p = toPoint(init as InitPoint, target.dim, 'init point');

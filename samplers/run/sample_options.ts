@@ -14,7 +14,7 @@ import type { WorkerTargetSpec } from './parallel/protocol.js';
 import type { AdviInit } from '../vi/advi_initializer.js';
 
 export type InitPoint = Float64Array | readonly number[];
-export type InitOption = 'jitter' | 'advi+adapt_diag' | InitPoint | readonly InitPoint[];
+export type InitOption = 'jitter' | 'advi+adapt_diag' | 'pathfinder' | InitPoint | readonly InitPoint[];
 
 export interface SampleOptions {
   /** A Sampler object or the name of a registered one (samplers/registry.ts); nuts() by default. */
@@ -25,7 +25,7 @@ export interface SampleOptions {
   /** Warmup iterations per chain. */
   tune?: number;
   seed?: number;
-  /** 'jitter' (default), 'advi+adapt_diag', one point for all chains, or one point per chain. */
+  /** 'jitter' (default), 'advi+adapt_diag', 'pathfinder' (start at Pathfinder draws, metric from them), one point for all chains, or one point per chain. */
   init?: InitOption;
   /** Half-width of the jitter box on the unconstrained scale; 2 as in Stan. */
   initRadius?: number;

@@ -15,19 +15,23 @@ import { yieldToEventLoop } from '../../core/runtime.js';
 import * as libm from '../../core/libm.js';
 import { Rng } from '../../core/rng.js';
 import { allFinite } from '../../core/finite.js';
-import type { PosteriorTarget } from '../types.js';
-import { estimateElbo, estimateElboGrad, makeFamily, makeScratch, type GaussianFamily, type MonteCarloScratch } from './families.js';
+import type { LogDensity, PosteriorTarget } from '../types.js';
+import { countingTarget } from './counting_target.js';
+import { refine, scaledChange } from './refine.js';
+import type { AdviRun, Ascent } from './advi_state.js';
+import { bestOfRestarts } from './restarts.js';
+import { estimateElbo, estimateElboGrad, makeFamily, makeScratch } from './families.js';
 import { STEP_SIZE_CANDIDATES, ascentStep, updateGradHistory } from './step_size.js';
-import { createAdviProgress, type AdviProgress } from './progress_bar.js';
+import { createAdviProgress } from './progress_bar.js';
 import { validateAdviOptions, type AdviOptions, type AdviSettings } from './advi_options.js';
-import { makeFit, type AdviFit } from './fit.js';
+import { AdviError, MAX_STEP_HALVINGS } from './advi_error.js';
+import { makeFit, type AdviFit, type AdviStopRule } from './fit.js';
 
 export type { AdviMethod } from './families.js';
-export type { AdviFit } from './fit.js';
+export type { AdviFit, AdviStopRule } from './fit.js';
 export type { AdviOptions } from './advi_options.js';
 
-/** Consecutive halvings of η tried on a non-finite step before giving up (our choice; Stan: 0). */
-export const MAX_STEP_HALVINGS = 5;
+export { MAX_STEP_HALVINGS } from './advi_error.js';
 /** Attempts at a finite starting point for init 'random' (as the jitter initialisation). */
 const MAX_INIT_ATTEMPTS = 100;
 /** 0.05: Stan warns when the final ELBO is more than 5% (relative) below the best seen. */
@@ -35,31 +39,24 @@ const BEST_ELBO_WARN_FRACTION = 0.05;
 /** Yield to the event loop this often (ms) so an AbortSignal fired by a timer is seen. */
 const YIELD_EVERY_MS = 20;
 
-/** Thrown when ADVI cannot continue; `fit` holds the last good approximation when there is one. */
-export class AdviError extends Error {
-  readonly fit?: AdviFit;
-  constructor(message: string, fit?: AdviFit) {
-    super(message);
-    this.name = 'AdviError';
-    this.fit = fit;
-  }
-}
-
-/** What every phase of one run works with. */
-interface AdviRun {
-  family: GaussianFamily;
-  target: PosteriorTarget;
-  s: AdviSettings;
-  scratch: MonteCarloScratch;
-  progress: AdviProgress;
-}
+export { AdviError } from './advi_error.js';
 
 export async function advi(target: PosteriorTarget, options: AdviOptions = {}): Promise<AdviFit> {
   const s = validateAdviOptions(target, options);
+  if (s.restarts === 1) return adviOnce(target, s, s.schedule === 'accurate');
+  return bestOfRestarts(target, s, (seed) => adviOnce(target, { ...s, seed }, true));
+}
+
+/** One run: starting point, η, Stan's phase, then (schedule 'accurate') the averaging phase. */
+async function adviOnce(original: PosteriorTarget, s: AdviSettings, withFinalElbo: boolean): Promise<AdviFit> {
   const root = Rng.fromSeed(s.seed);
+  const { target, counts } = countingTarget(original);
   // Separate streams, so giving `stepSize` leaves the starting point and optimisation draws unchanged.
   const start = startingPoint(target, s.init, root.stream(0));
-  const run: AdviRun = { family: makeFamily(s.method, target.dim), target, s, scratch: makeScratch(target.dim), progress: createAdviProgress(s.progress, s.iterations) };
+  const run: AdviRun = {
+    family: makeFamily(s.method, target.dim), target, original, counts, s, scratch: makeScratch(target.dim),
+    progress: createAdviProgress(s.progress, s.iterations + (s.schedule === 'accurate' ? s.refineIterations : 0)), stl: s.schedule === 'accurate',
+  };
   try {
     let eta = s.stepSize;
     if (eta === undefined) {
@@ -67,7 +64,17 @@ export async function advi(target: PosteriorTarget, options: AdviOptions = {}): 
       eta = searchStepSize(run, start, root.stream(1));
       run.progress.phase('optimising');
     }
-    return await optimise(run, start, eta, root.stream(2));
+    const a = await optimise(run, start, eta, root.stream(2));
+    if (a.convergedBy !== 'interrupted') addFinalWarnings(a, s); // Stan's messages are about Stan's phase
+    let params = a.params;
+    if (s.schedule === 'accurate' && a.convergedBy !== 'interrupted') {
+      run.progress.phase('refining');
+      params = await refine(run, a, root.stream(4), (k, eta, last) => {
+        throw nonFiniteStepError(k, eta, makeFit(run.family, run.original, last, { ...fitRecord(a, run, s), interrupted: false }));
+      });
+    }
+    const finalElbo = withFinalElbo ? estimateElbo(run.family, params, target, root.stream(5), s.finalElboSamples, run.scratch) : undefined;
+    return makeFit(run.family, original, params, { ...fitRecord(a, run, s), interrupted: a.convergedBy === 'interrupted' || a.refinedBy === 'interrupted', finalElbo });
   } finally {
     run.progress.stop();
   }
@@ -133,31 +140,10 @@ function trialAscent(
   return Number.isFinite(elbo) ? elbo : -Number.MAX_VALUE;
 }
 
-/**
- * The optimiser's state: the accepted parameters, gradient history and gradient, buffers for the
- * proposed ones (swapped in when a step succeeds), η, and the record the fit is made from.
- */
-interface Ascent {
-  params: Float64Array;
-  history: Float64Array;
-  grad: Float64Array;
-  nextParams: Float64Array;
-  nextHistory: Float64Array;
-  nextGrad: Float64Array;
-  eta: number;
-  iteration: number;
-  converged: boolean;
-  elbos: number[];
-  elboIters: number[];
-  relChanges: number[];
-  warnings: string[];
-}
-
-/** Stan's `stochastic_gradient_ascent`, with retries on non-finite steps. */
-async function optimise(run: AdviRun, start: Float64Array, eta: number, rng: Rng): Promise<AdviFit> {
+/** Stan's `stochastic_gradient_ascent`, with retries on non-finite steps; the state at its end. */
+async function optimise(run: AdviRun, start: Float64Array, eta: number, rng: Rng): Promise<Ascent> {
   const { s } = run;
   const a = startAscent(run, start, eta, rng);
-  const fit = (interrupted: boolean) => makeFit(run.family, run.target, a.params, { ...fitRecord(a), interrupted, seed: s.seed });
   let failures = 0;
   let lastYield = Date.now();
   while (a.iteration < s.iterations) {
@@ -165,27 +151,31 @@ async function optimise(run: AdviRun, start: Float64Array, eta: number, rng: Rng
       await yieldToEventLoop();
       lastYield = Date.now();
     }
-    if (s.signal?.aborted) return fit(true);
+    if (s.signal?.aborted) {
+      a.convergedBy = 'interrupted';
+      return a;
+    }
     const k = a.iteration + 1;
     const elbo = proposeStep(run, a, k, rng);
     if (elbo === undefined) {
-      if (++failures > MAX_STEP_HALVINGS) throw nonFiniteStepError(k, a.eta, fit(false));
+      if (++failures > MAX_STEP_HALVINGS) throw nonFiniteStepError(k, a.eta, makeFit(run.family, run.original, a.params, { ...fitRecord(a, run, s), interrupted: false }));
       a.eta /= 2; // retry step k from the last good parameters with the same gradient
       continue;
     }
     failures = 0;
     acceptStep(a, k);
     if (k % s.evalElbo === 0) {
-      if (recordElbo(run, a, k, elbo)) {
+      const rule = recordElbo(run, a, k, elbo);
+      if (rule !== undefined) {
         a.converged = true;
+        a.convergedBy = rule;
         break;
       }
     } else if (k % 10 === 0) {
       run.progress.update(k, a.elbos.length ? a.elbos[a.elbos.length - 1] : NaN, a.relChanges.length ? a.relChanges[a.relChanges.length - 1] : NaN);
     }
   }
-  addFinalWarnings(a, s);
-  return fit(false);
+  return a;
 }
 
 /** The state at iteration 0, with the gradient at the start (no step to shrink yet: only fresh draws can help). */
@@ -195,10 +185,10 @@ function startAscent(run: AdviRun, start: Float64Array, eta: number, rng: Rng): 
   const a: Ascent = {
     params: family.initialParams(start), history: new Float64Array(P), grad: new Float64Array(P),
     nextParams: new Float64Array(P), nextHistory: new Float64Array(P), nextGrad: new Float64Array(P),
-    eta, iteration: 0, converged: false, elbos: [], elboIters: [], relChanges: [], warnings: [],
+    eta, iteration: 0, converged: false, convergedBy: 'max-iterations', elbos: [], elboIters: [], relChanges: [], warnings: [],
   };
   let ok = false;
-  for (let attempt = 0; attempt <= MAX_STEP_HALVINGS && !ok; attempt++) ok = estimateElboGrad(family, a.params, target, rng, s.gradSamples, a.grad, scratch);
+  for (let attempt = 0; attempt <= MAX_STEP_HALVINGS && !ok; attempt++) ok = estimateElboGrad(family, a.params, target, rng, s.gradSamples, a.grad, scratch, run.stl);
   if (!ok) {
     throw new AdviError(
       `advi: the ELBO gradient is not finite at the initial point (iteration 0) in ${MAX_STEP_HALVINGS + 1} ` +
@@ -216,7 +206,7 @@ function proposeStep(run: AdviRun, a: Ascent, k: number, rng: Rng): number | und
   const { family, target, s, scratch } = run;
   updateGradHistory(a.history, a.grad, k, a.nextHistory);
   ascentStep(a.params, a.grad, a.nextHistory, k, a.eta, a.nextParams);
-  if (!allFinite(a.nextParams) || !estimateElboGrad(family, a.nextParams, target, rng, s.gradSamples, a.nextGrad, scratch)) return undefined;
+  if (!allFinite(a.nextParams) || !estimateElboGrad(family, a.nextParams, target, rng, s.gradSamples, a.nextGrad, scratch, run.stl)) return undefined;
   if (k % s.evalElbo !== 0) return NaN;
   const elbo = estimateElbo(family, a.nextParams, target, rng, s.elboSamples, scratch);
   return Number.isFinite(elbo) ? elbo : undefined;
@@ -231,10 +221,11 @@ function acceptStep(a: Ascent, k: number): void {
 }
 
 /**
- * Records the ELBO of iteration k and tests convergence: true when the mean or the upper median of
- * the relative changes in Stan's window, max(0.1 · max_iterations / eval_elbo, 2), is below tolRelObj.
+ * Records the ELBO of iteration k and tests convergence: Stan's rule fires when the mean or the
+ * upper median of the relative changes in Stan's window, max(0.1 · max_iterations / eval_elbo, 2),
+ * is below tolRelObj; under schedule 'accurate' also PyMC's parameter-change rule. Returns the rule that fired.
  */
-function recordElbo(run: AdviRun, a: Ascent, k: number, elbo: number): boolean {
+function recordElbo(run: AdviRun, a: Ascent, k: number, elbo: number): AdviStopRule | undefined {
   const { s } = run;
   // Stan starts from elbo_prev = 0, so the first relative change is 1.
   const prev = a.elbos.length > 0 ? a.elbos[a.elbos.length - 1] : 0;
@@ -246,11 +237,17 @@ function recordElbo(run: AdviRun, a: Ascent, k: number, elbo: number): boolean {
   const meanRel = window.reduce((x, y) => x + y, 0) / window.length;
   const medianRel = upperMedian(window);
   run.progress.update(k, elbo, a.relChanges[a.relChanges.length - 1]);
-  if (meanRel < s.tolRelObj || medianRel < s.tolRelObj) return true;
+  if (meanRel < s.tolRelObj) return 'relative-elbo-mean';
+  if (medianRel < s.tolRelObj) return 'relative-elbo-median';
+  if (s.schedule === 'accurate') {
+    const last = a.paramsAtLastEval;
+    a.paramsAtLastEval = a.params.slice();
+    if (last && scaledChange(run.family, last, a.params) < s.tolParam) return 'parameter-change';
+  }
   if (k > 10 * s.evalElbo && (meanRel > 0.5 || medianRel > 0.5)) {
     addOnce(a.warnings, 'the relative ELBO change stayed above 0.5 after 10 evaluations: ADVI may be diverging; inspect the ELBO');
   }
-  return false;
+  return undefined;
 }
 
 /** Stan's messages at the end: the cap was reached, or an earlier ELBO beat the final one by over 5%. */
@@ -264,8 +261,12 @@ function addFinalWarnings(a: Ascent, s: AdviSettings): void {
   }
 }
 
-function fitRecord(a: Ascent) {
-  return { eta: a.eta, iteration: a.iteration, converged: a.converged, elbos: a.elbos, elboIters: a.elboIters, warnings: a.warnings };
+function fitRecord(a: Ascent, run: AdviRun, s: AdviSettings) {
+  return {
+    eta: a.eta, iteration: a.iteration, converged: a.converged, elbos: a.elbos, elboIters: a.elboIters, warnings: a.warnings, seed: s.seed,
+    schedule: s.schedule, convergedBy: a.convergedBy, refinedBy: a.refinedBy, refineStart: a.refineStart,
+    numGradEvals: run.counts.grad, numLogDensityEvals: run.counts.value,
+  };
 }
 
 function nonFiniteStepError(k: number, eta: number, lastGoodFit: AdviFit): AdviError {
@@ -293,7 +294,7 @@ function addOnce(list: string[], message: string): void {
   if (!list.includes(message)) list.push(message);
 }
 
-function startingPoint(target: PosteriorTarget, init: AdviSettings['init'], rng: Rng): Float64Array {
+function startingPoint(target: LogDensity, init: AdviSettings['init'], rng: Rng): Float64Array {
   const dim = target.dim;
   const grad = new Float64Array(dim);
   const finiteAt = (x: Float64Array) => Number.isFinite(target.logDensityAndGrad(x, grad)) && allFinite(grad);

@@ -3,6 +3,9 @@
  * the chain at the fitted mean and use the fitted variances as the diagonal inverse mass matrix,
  * so warmup begins with the posterior's scales roughly right instead of the identity.
  *
+ * Stan's schedule by default (a mass matrix needs the scales' order of magnitude, not the
+ * accurate fit, and the study's runs stay as they were); pass `schedule: 'accurate'` for the other.
+ *
  * `adviInitializer(opts)` returns the hook that `sample(target, { init: 'advi+adapt_diag', adviInit })`
  * calls once per run with that run's seed.
  */
@@ -28,7 +31,7 @@ export function adviInitializer(opts: AdviInitOptions = {}): AdviInit {
     if (key in opts) throw new Error(`adviInitializer: option '${key}' is set by the hook (mean-field, the run's seed and signal)`);
   }
   return async (target, { seed, signal }) => {
-    const fit = await advi(target, { ...opts, method: 'meanfield', seed, ...(signal ? { signal } : {}) });
+    const fit = await advi(target, { schedule: 'stan', ...opts, method: 'meanfield', seed, ...(signal ? { signal } : {}) });
     const inverseMassMatrix = Float64Array.from(fit.sd, (sd) => sd * sd);
     inverseMassMatrix.forEach((v, i) => {
       // exp(ω)² can under/overflow on a degenerate fit; a mass matrix must be finite and positive.

@@ -9,7 +9,32 @@ import type { PosteriorTarget } from '../types.js';
 import { ADVI_METHODS, type AdviMethod } from './families.js';
 import { DEFAULT_ADAPT_ITERATIONS } from './step_size.js';
 
+/** 'accurate' (default): Stan's run, then an averaging phase that converges to the optimum; 'stan': Stan's algorithm exactly. */
+export type AdviSchedule = 'accurate' | 'stan';
+export const ADVI_SCHEDULES: readonly AdviSchedule[] = ['accurate', 'stan'];
+
 export interface AdviOptions {
+  /**
+   * 'accurate' (default): Stan's step-size search and sequence with the stick-the-landing gradient
+   * until Stan's (or PyMC's) convergence rule fires, then a refinement phase with a fixed
+   * preconditioner, a decaying step, `refineGradSamples` draws per gradient and Polyak averaging of
+   * the iterates. 'stan': Stan's algorithm exactly (the last iterate when the relative ELBO rule fires).
+   */
+  schedule?: AdviSchedule;
+  /** 'accurate' only: cap on the refinement (averaging) phase's iterations (10000). */
+  refineIterations?: number;
+  /** 'accurate' only: draws per gradient estimate in the refinement phase (10). */
+  refineGradSamples?: number;
+  /**
+   * 'accurate' only: PyMC-style parameter-change tolerance (0.01): Stan's phase also ends when, between
+   * two ELBO evaluations, no mean moves by more than tolParam marginal sds and no log-sd by more than
+   * tolParam; the averaging phase ends when two successive block averages agree that closely.
+   */
+  tolParam?: number;
+  /** Independent fits (seeds seed, seed+1, …); the one with the best final ELBO estimate is returned (1). */
+  restarts?: number;
+  /** Draws for the final ELBO estimate that ranks restarts and is reported as `finalElbo` (1000). */
+  finalElboSamples?: number;
   /** Variational family: 'meanfield' (diagonal, default as in Stan) or 'fullrank'. */
   method?: AdviMethod;
   /** Hard cap on stochastic-gradient iterations (10000 as in Stan). */
@@ -41,6 +66,12 @@ type OptionalSettings = 'stepSize' | 'progress' | 'signal';
 export type AdviSettings = Required<Omit<AdviOptions, OptionalSettings>> & Pick<AdviOptions, OptionalSettings>;
 
 const DEFAULTS = {
+  schedule: 'accurate',
+  refineIterations: 10000,
+  refineGradSamples: 10,
+  tolParam: 0.01,
+  restarts: 1,
+  finalElboSamples: 1000,
   method: 'meanfield',
   iterations: 10000,
   gradSamples: 1,
@@ -54,6 +85,7 @@ const DEFAULTS = {
 const OPTION_NAMES: Record<keyof AdviOptions, true> = {
   method: true, iterations: true, gradSamples: true, elboSamples: true, tolRelObj: true, evalElbo: true,
   adaptIterations: true, seed: true, stepSize: true, init: true, progress: true, signal: true,
+  schedule: true, refineIterations: true, refineGradSamples: true, tolParam: true, restarts: true, finalElboSamples: true,
 };
 export const ADVI_OPTION_NAMES = Object.keys(OPTION_NAMES) as readonly (keyof AdviOptions)[];
 
@@ -70,7 +102,12 @@ export function validateAdviOptions(target: PosteriorTarget, o: AdviOptions): Ad
   if (!ADVI_METHODS.includes(method)) {
     throw new Error(`advi: options.method must be one of ${ADVI_METHODS.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(method)}`);
   }
-  const positiveInt = (name: 'iterations' | 'gradSamples' | 'elboSamples' | 'evalElbo' | 'adaptIterations') => {
+  const schedule = o.schedule ?? DEFAULTS.schedule;
+  if (!ADVI_SCHEDULES.includes(schedule)) {
+    throw new Error(`advi: options.schedule must be one of ${ADVI_SCHEDULES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(schedule)}`);
+  }
+  type IntOption = 'iterations' | 'gradSamples' | 'elboSamples' | 'evalElbo' | 'adaptIterations' | 'refineIterations' | 'refineGradSamples' | 'restarts' | 'finalElboSamples';
+  const positiveInt = (name: IntOption) => {
     const v: unknown = o[name] ?? DEFAULTS[name];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`advi: options.${name} must be a positive integer, got ${String(v)}`);
     return v;
@@ -80,6 +117,12 @@ export function validateAdviOptions(target: PosteriorTarget, o: AdviOptions): Ad
   const init = checkInit(o.init ?? 'random', target.dim);
   if (o.progress !== undefined && typeof o.progress !== 'boolean') throw new Error(`advi: options.progress must be a boolean, got ${String(o.progress)}`);
   return {
+    schedule,
+    refineIterations: positiveInt('refineIterations'),
+    refineGradSamples: positiveInt('refineGradSamples'),
+    tolParam: positive('tolParam', o.tolParam ?? DEFAULTS.tolParam),
+    restarts: positiveInt('restarts'),
+    finalElboSamples: positiveInt('finalElboSamples'),
     method,
     iterations: positiveInt('iterations'),
     seed,

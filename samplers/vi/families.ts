@@ -37,6 +37,13 @@ export interface GaussianFamily {
   accumulateGrad(params: Float64Array, eta: Float64Array, logDensityGrad: Float64Array, gradOut: Float64Array): void;
   /** Averages the accumulated sum over `numSamples` draws and adds the entropy gradient. */
   finishGrad(params: Float64Array, numSamples: number, gradOut: Float64Array): void;
+  /**
+   * Stick-the-landing (Roeder, Wu & Duvenaud 2017): subtracts ∇_ζ log q(ζ) = −Σ⁻¹(ζ − μ) from
+   * `logDensityGrad` in place, i.e. adds exp(−ω) ⊙ η (mean field) or L⁻ᵀη (full rank). Accumulating
+   * that and averaging *without* the entropy term gives the path-derivative ELBO gradient: the same
+   * expectation, and zero variance where q equals the target.
+   */
+  subtractScoreOfQ(params: Float64Array, eta: Float64Array, logDensityGrad: Float64Array): void;
   mean(params: Float64Array): Float64Array;
   /** Marginal standard deviations on the unconstrained scale. */
   marginalSd(params: Float64Array): Float64Array;
@@ -80,6 +87,9 @@ function meanField(dim: number): GaussianFamily {
       for (let i = 0; i < 2 * dim; i++) out[i] /= n;
       for (let i = 0; i < dim; i++) out[dim + i] += 1; // d/dω of the entropy Σω
     },
+    subtractScoreOfQ(p, eta, g) {
+      for (let i = 0; i < dim; i++) g[i] += eta[i] * libm.exp(-p[dim + i]);
+    },
     mean: (p) => p.slice(0, dim),
     marginalSd: sdOf,
     covariance(p) {
@@ -101,6 +111,7 @@ function meanField(dim: number): GaussianFamily {
 const tri = (dim: number, i: number, j: number) => dim + (i * (i + 1)) / 2 + j;
 
 function fullRank(dim: number): GaussianFamily {
+  const scoreScratch = new Float64Array(dim);
   // L with its columns' signs flipped so the diagonal is positive: L D (LD)ᵀ = L Lᵀ for D = diag(±1).
   const unpackPositive = (p: Float64Array) => {
     const l = new Float64Array(dim * dim);
@@ -159,6 +170,15 @@ function fullRank(dim: number): GaussianFamily {
       for (let i = 0; i < out.length; i++) out[i] /= n;
       for (let i = 0; i < dim; i++) out[tri(dim, i, i)] += 1 / p[tri(dim, i, i)]; // d/dL_ii log|L_ii|
     },
+    subtractScoreOfQ(p, eta, g) {
+      // v = L⁻ᵀη by back substitution on the packed rows of L (Lᵀ is upper triangular).
+      for (let i = dim - 1; i >= 0; i--) {
+        let s = eta[i];
+        for (let k = i + 1; k < dim; k++) s -= p[tri(dim, k, i)] * scoreScratch[k];
+        scoreScratch[i] = s / p[tri(dim, i, i)];
+      }
+      for (let i = 0; i < dim; i++) g[i] += scoreScratch[i];
+    },
     mean: (p) => p.slice(0, dim),
     marginalSd(p) {
       const c = covarianceOf(p);
@@ -192,7 +212,8 @@ export function logDensityAt(target: LogDensity, zeta: Float64Array, scratch: Mo
 }
 
 /**
- * Reparameterisation estimate of ∇ELBO from `numSamples` draws, written into `gradOut`.
+ * Reparameterisation estimate of ∇ELBO from `numSamples` draws, written into `gradOut`
+ * (with `stickTheLanding`, the path-derivative estimator of `subtractScoreOfQ`).
  * Returns false when any draw gives a non-finite log density or gradient: the caller then
  * takes a smaller step (we do not drop such draws, which would bias the gradient).
  */
@@ -204,14 +225,20 @@ export function estimateElboGrad(
   numSamples: number,
   gradOut: Float64Array,
   scratch: MonteCarloScratch,
+  stickTheLanding = false,
 ): boolean {
   gradOut.fill(0);
   for (let s = 0; s < numSamples; s++) {
     const lp = target.logDensityAndGrad(drawFromQ(family, params, rng, scratch), scratch.logDensityGrad);
     if (!Number.isFinite(lp) || !allFinite(scratch.logDensityGrad)) return false;
+    if (stickTheLanding) family.subtractScoreOfQ(params, scratch.eta, scratch.logDensityGrad);
     family.accumulateGrad(params, scratch.eta, scratch.logDensityGrad, gradOut);
   }
-  family.finishGrad(params, numSamples, gradOut);
+  if (stickTheLanding) {
+    for (let i = 0; i < gradOut.length; i++) gradOut[i] /= numSamples; // the entropy's gradient is in the draws
+  } else {
+    family.finishGrad(params, numSamples, gradOut);
+  }
   return allFinite(gradOut);
 }
 

@@ -8,9 +8,15 @@ import { shapeSize } from '../../core/shape.js';
 import { Trace } from '../trace/trace.js';
 import type { ParamInfo, PosteriorTarget } from '../types.js';
 import { drawFromQ, logDensityAt, makeScratch, type AdviMethod, type GaussianFamily } from './families.js';
+import type { AdviSchedule } from './advi_options.js';
+
+/** Which rule ended a phase: Stan's relative-ELBO mean or median, PyMC's parameter change, the cap, or an abort. */
+export type AdviStopRule = 'relative-elbo-mean' | 'relative-elbo-median' | 'parameter-change' | 'max-iterations' | 'interrupted';
 
 export interface AdviFit {
   readonly method: AdviMethod;
+  /** The schedule the fit was made with ('accurate' or 'stan'). */
+  readonly schedule: AdviSchedule;
   /** Mean of q on the unconstrained scale. */
   readonly mean: Float64Array;
   /** Marginal standard deviations of q on the unconstrained scale. */
@@ -32,6 +38,20 @@ export interface AdviFit {
   readonly seed: number;
   /** Stan's informational messages: cap reached, ELBO may be diverging, final ELBO below the best. */
   readonly warnings: readonly string[];
+  /** The rule that ended Stan's phase (the whole run under schedule 'stan'). */
+  readonly convergedBy: AdviStopRule;
+  /** 'accurate' only: the rule that ended the averaging phase. */
+  readonly refinedBy?: AdviStopRule;
+  /** 'accurate' only: the iteration at which the averaging phase began (ELBO entries after it are of the average). */
+  readonly refineStart?: number;
+  /** ELBO estimated from `finalElboSamples` draws at the returned parameters (schedule 'accurate', or restarts > 1). */
+  readonly finalElbo?: number;
+  /** Restarts only: the final ELBO estimate of every restart, in seed order (the fit is the best one). */
+  readonly restartElbos?: Float64Array;
+  /** Log density + gradient evaluations of the whole run (search, optimisation, refinement, restarts). */
+  readonly numGradEvals: number;
+  /** Log density evaluations without a gradient (ELBO estimates), when the target has `logDensity`. */
+  readonly numLogDensityEvals: number;
   /** `n` independent draws from q as a one-chain Trace in constrained space; stats.lp = log density. */
   sample(n: number, seed?: number): Trace;
 }
@@ -46,6 +66,14 @@ export interface FitRecord {
   elboIters: number[];
   warnings: string[];
   seed: number;
+  schedule: AdviSchedule;
+  convergedBy: AdviStopRule;
+  refinedBy?: AdviStopRule;
+  refineStart?: number;
+  finalElbo?: number;
+  restartElbos?: Float64Array;
+  numGradEvals: number;
+  numLogDensityEvals: number;
 }
 
 export function makeFit(family: GaussianFamily, target: PosteriorTarget, params: Float64Array, r: FitRecord): AdviFit {
@@ -64,6 +92,13 @@ export function makeFit(family: GaussianFamily, target: PosteriorTarget, params:
     stepSize: r.eta,
     seed: r.seed,
     warnings: [...r.warnings],
+    schedule: r.schedule,
+    convergedBy: r.convergedBy,
+    ...(r.refinedBy !== undefined ? { refinedBy: r.refinedBy, refineStart: r.refineStart } : {}),
+    ...(r.finalElbo !== undefined ? { finalElbo: r.finalElbo } : {}),
+    ...(r.restartElbos !== undefined ? { restartElbos: r.restartElbos } : {}),
+    numGradEvals: r.numGradEvals,
+    numLogDensityEvals: r.numLogDensityEvals,
     sample: (n, seed = r.seed) => drawTrace(family, target, frozen, n, seed, r),
   };
 }

@@ -9,7 +9,7 @@ export interface AdviProgress {
   /** Called after each iteration; `elbo` / `relChange` are the latest evaluated values (NaN before the first). */
   update(iteration: number, elbo: number, relChange: number): void;
   /** Called once the search for a step size starts/ends, to label the phase. */
-  phase(name: 'step-size search' | 'optimising'): void;
+  phase(name: 'step-size search' | 'optimising' | 'refining'): void;
   stop(): void;
 }
 

@@ -89,7 +89,7 @@ function gaussianTarget(): PosteriorTarget {
 /** Runs R fits with seeds 100.. and returns, per statistic, the replicate mean and standard error. */
 async function replicate(R: number, opts: AdviOptions, stats: (f: AdviFit) => number[]) {
   const rows: number[][] = [];
-  for (let r = 0; r < R; r++) rows.push(stats(await advi(gaussianTarget(), { ...opts, seed: 100 + r })));
+  for (let r = 0; r < R; r++) rows.push(stats(await advi(gaussianTarget(), { schedule: 'stan', ...opts, seed: 100 + r })));
   return rows[0].map((_, j) => {
     const col = rows.map((row) => row[j]);
     return { mean: meanOf(col), se: sdOf(col) / Math.sqrt(R), sd: sdOf(col) };
@@ -327,7 +327,7 @@ test('advi on a Bayesian logistic regression: means agree with the exact posteri
   const ALLOWED_VI_BIAS = 0.1;
   for (const method of ['meanfield', 'fullrank'] as const) {
     const fits: AdviFit[] = [];
-    for (let r = 0; r < 8; r++) fits.push(await advi(logisticTarget(), { method, seed: 300 + r }));
+    for (let r = 0; r < 8; r++) fits.push(await advi(logisticTarget(), { schedule: 'stan', method, seed: 300 + r }));
     for (let k = 0; k < 3; k++) {
       const est = fits.map((f) => f.mean[k]);
       const spread = sdOf(est);
@@ -346,7 +346,7 @@ test('advi on a Bayesian logistic regression: means agree with the exact posteri
 test('advi: the ELBO increases on average over a run', async (t) => {
   // A far start and a small fixed η (the search would pick a large one and be at the optimum within
   // its 50 iterations), so the run is a climb that the ELBO history must show.
-  const fit = await advi(logisticTarget(), { seed: 11, iterations: 2000, evalElbo: 50, tolRelObj: 1e-12, stepSize: 0.05, init: Float64Array.of(3, -3, 3) });
+  const fit = await advi(logisticTarget(), { schedule: 'stan', seed: 11, iterations: 2000, evalElbo: 50, tolRelObj: 1e-12, stepSize: 0.05, init: Float64Array.of(3, -3, 3) });
   const e = Array.from(fit.elbo);
   t.equal(e.length, 40, '40 evaluations at every 50 of 2000 iterations');
   t.deepEqual(Array.from(fit.elboIterations.slice(0, 3)), [50, 100, 150], 'elboIterations records when each was taken');
@@ -362,9 +362,9 @@ test('advi: the ELBO increases on average over a run', async (t) => {
 
 test('advi: the same seed gives an identical fit and identical draws', async (t) => {
   for (const method of ['meanfield', 'fullrank'] as const) {
-    const a = await advi(logisticTarget(), { method, seed: 5 });
-    const b = await advi(logisticTarget(), { method, seed: 5 });
-    const c = await advi(logisticTarget(), { method, seed: 6 });
+    const a = await advi(logisticTarget(), { schedule: 'stan', method, seed: 5 });
+    const b = await advi(logisticTarget(), { schedule: 'stan', method, seed: 5 });
+    const c = await advi(logisticTarget(), { schedule: 'stan', method, seed: 6 });
     t.deepEqual(Array.from(a.mean), Array.from(b.mean), `${method}: mean`);
     t.deepEqual(Array.from(a.sd), Array.from(b.sd), `${method}: sd`);
     t.deepEqual(Array.from(a.elbo), Array.from(b.elbo), `${method}: ELBO history`);
@@ -393,7 +393,7 @@ test('advi sample(): a one-chain Trace in constrained space with lp', async (t) 
       out[1] = Math.exp(u[1]);
     },
   };
-  const fit = await advi(target, { seed: 3, gradSamples: 10 });
+  const fit = await advi(target, { schedule: 'stan', seed: 3, gradSamples: 10 });
   const n = 4000;
   const trace = fit.sample(n, 8);
   t.equal(trace.chains, 1, 'one chain');
@@ -416,7 +416,7 @@ test('advi sample(): a one-chain Trace in constrained space with lp', async (t) 
   t.throws(() => fit.sample(0, 1), /n must be a positive integer, got 0/, 'sample(0) rejected');
   t.throws(() => fit.sample(10, 1.5), /seed must be an integer, got 1.5/, 'fractional seed rejected');
   // Without params: one parameter x of shape [dim] on the unconstrained scale.
-  const plain = await advi(gaussianTarget(), { seed: 1, iterations: 200 });
+  const plain = await advi(gaussianTarget(), { schedule: 'stan', seed: 1, iterations: 200 });
   const tr = plain.sample(3, 1);
   t.deepEqual(tr.paramNames, ['x'], "no params: one parameter 'x'");
   t.deepEqual(tr.get('x').shape, [1, 3, DIM], 'x has shape [chains, draws, dim]');
@@ -438,7 +438,7 @@ test('advi: a non-finite step is retried with a halved step size', async (t) => 
       return -100 - 0.5 * (x[0] ** 2 + x[1] ** 2);
     },
   };
-  const fit = await advi(target, { seed: 4, stepSize: 100, init: 'zero', iterations: 3000, gradSamples: 10 });
+  const fit = await advi(target, { schedule: 'stan', seed: 4, stepSize: 100, init: 'zero', iterations: 3000, gradSamples: 10 });
   t.ok(nanCalls > 0, `the target did return NaN (${nanCalls} times)`);
   t.ok(fit.stepSize < 100 && fit.stepSize >= 100 / 2 ** MAX_STEP_HALVINGS, `step size halved to ${fit.stepSize}`);
   t.ok(Array.from(fit.mean).every((m) => Math.abs(m) < 0.5) && Array.from(fit.sd).every((s) => Math.abs(s - 1) < 0.3), `fit still finds N(0, I): mean ${Array.from(fit.mean, (v) => v.toFixed(3))}, sd ${Array.from(fit.sd, (v) => v.toFixed(3))}`);
@@ -455,7 +455,7 @@ test('advi: a target that stays non-finite gives an error naming the iteration a
     },
   };
   try {
-    await advi(target, { seed: 1, stepSize: 0.5, init: 'zero', evalElbo: 1000 });
+    await advi(target, { schedule: 'stan', seed: 1, stepSize: 0.5, init: 'zero', evalElbo: 1000 });
     t.fail('expected an error');
   } catch (e) {
     t.ok(e instanceof AdviError, 'an AdviError');
@@ -470,13 +470,13 @@ test('advi: a target that stays non-finite gives an error naming the iteration a
   // A target that is NaN everywhere but at the start cannot even begin.
   const nowhere: PosteriorTarget = { dim: 1, logDensityAndGrad: (x, g) => ((g[0] = -x[0]), x[0] === 0 ? 0 : NaN) };
   try {
-    await advi(nowhere, { seed: 1, stepSize: 1, init: 'zero' });
+    await advi(nowhere, { schedule: 'stan', seed: 1, stepSize: 1, init: 'zero' });
     t.fail('expected an error');
   } catch (e) {
     t.ok(/initial point \(iteration 0\)/.test((e as Error).message), `initial failure: ${(e as Error).message}`);
   }
   try {
-    await advi(nowhere, { seed: 1, init: 'zero' });
+    await advi(nowhere, { schedule: 'stan', seed: 1, init: 'zero' });
     t.fail('expected an error');
   } catch (e) {
     t.ok(/cannot compute the ELBO at the initial/.test((e as Error).message), `step-size search failure: ${(e as Error).message}`);
@@ -522,17 +522,20 @@ test('advi: every documented option name is known, and the unknown-option error 
   const target = gaussianTarget();
   t.deepEqual(
     [...ADVI_OPTION_NAMES].sort(),
-    ['adaptIterations', 'elboSamples', 'evalElbo', 'gradSamples', 'init', 'iterations', 'method', 'progress', 'seed', 'signal', 'stepSize', 'tolRelObj'],
+    [
+      'adaptIterations', 'elboSamples', 'evalElbo', 'finalElboSamples', 'gradSamples', 'init', 'iterations', 'method', 'progress', 'refineGradSamples',
+      'refineIterations', 'restarts', 'schedule', 'seed', 'signal', 'stepSize', 'tolParam', 'tolRelObj',
+    ],
     'the names of AdviOptions',
   );
   for (const name of ADVI_OPTION_NAMES) {
     // undefined is "not given" for every option, so only the name is checked here.
-    const fit = await advi(target, { [name]: undefined, iterations: 200, seed: 1, stepSize: 0.1, progress: false } as AdviOptions);
+    const fit = await advi(target, { schedule: 'stan', [name]: undefined, iterations: 200, seed: 1, stepSize: 0.1, progress: false } as AdviOptions);
     t.ok(fit.iterations > 0, `'${name}' is accepted`);
   }
   for (const name of ['toString', 'constructor', 'iter']) {
     try {
-      await advi(target, { [name]: 1 } as AdviOptions);
+      await advi(target, { schedule: 'stan', [name]: 1 } as AdviOptions);
       t.fail(`accepted '${name}'`);
     } catch (e) {
       t.equal((e as Error).message, `advi: unknown option '${name}'; known options are ${ADVI_OPTION_NAMES.join(', ')}`, `'${name}' is rejected`);
@@ -552,19 +555,19 @@ test('advi: an aborted signal returns the fit so far, equal to a run capped ther
     },
   };
   const opts: AdviOptions = { seed: 21, stepSize: 1, tolRelObj: 1e-12, iterations: 5000, evalElbo: 100 };
-  const fit = await advi(target, { ...opts, signal: controller.signal });
+  const fit = await advi(target, { schedule: 'stan', ...opts, signal: controller.signal });
   t.ok(fit.interrupted && !fit.converged, 'interrupted, not converged');
   t.ok(fit.iterations > 0 && fit.iterations < 5000, `stopped after ${fit.iterations} iterations`);
   t.equal(fit.elbo.length, Math.floor(fit.iterations / 100), 'the ELBO history so far is kept');
   // Nothing is lost: the fit is the same as that of a run whose cap is the iteration reached.
-  const capped = await advi(logisticTarget(), { ...opts, iterations: fit.iterations });
+  const capped = await advi(logisticTarget(), { schedule: 'stan', ...opts, iterations: fit.iterations });
   t.deepEqual(Array.from(fit.mean), Array.from(capped.mean), 'same mean as the capped run');
   t.deepEqual(Array.from(fit.sd), Array.from(capped.sd), 'same sd as the capped run');
   t.ok(fit.sample(10, 1).draws === 10, 'the interrupted fit can be sampled');
   // Aborted before starting: the initial approximation, zero iterations.
   const early = new AbortController();
   early.abort();
-  const none = await advi(logisticTarget(), { seed: 1, signal: early.signal, init: 'zero' });
+  const none = await advi(logisticTarget(), { schedule: 'stan', seed: 1, signal: early.signal, init: 'zero' });
   t.ok(none.interrupted && none.iterations === 0, 'pre-aborted signal: interrupted at iteration 0');
   t.deepEqual(Array.from(none.mean), [0, 0, 0], 'pre-aborted signal: the starting mean');
 });
@@ -573,7 +576,7 @@ test('adviInitializer: position = fitted mean, inverse mass matrix = fitted vari
   const init = adviInitializer({ iterations: 3000, gradSamples: 5 });
   const target = logisticTarget();
   const r = await init(target, { seed: 9 });
-  const fit = await advi(logisticTarget(), { method: 'meanfield', seed: 9, iterations: 3000, gradSamples: 5 });
+  const fit = await advi(logisticTarget(), { schedule: 'stan', method: 'meanfield', seed: 9, iterations: 3000, gradSamples: 5 });
   t.deepEqual(Array.from(r.position), Array.from(fit.mean), 'position is the mean-field ADVI mean for the same seed');
   t.deepEqual(Array.from(r.inverseMassMatrix), Array.from(fit.sd, (s) => s * s), 'inverse mass matrix is sd²');
   t.equal(r.fit?.method, 'meanfield', 'always mean-field, as PyMC');
