@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
-const FILES = ['eight_schools.ts', 'varying_intercept.ts', 'gp_regression.ts', 'mixture.ts', 'hmm.ts'];
+const FILES = ['eight_schools.ts', 'varying_intercept.ts', 'gp_regression.ts', 'mixture.ts', 'hmm.ts', 'correlated_effects.ts'];
 
 test('docs/zoo.md: every block is a zoo model file\'s code, word for word', (t) => {
   const page = readFileSync(join(ROOT, 'docs', 'zoo.md'), 'utf8');
