@@ -4,9 +4,11 @@
  * NUTS cannot explore fully: its means and sds must still agree within their (ESS-based) Monte
  * Carlo errors at target acceptance 0.95, and the run must show the funnel's divergences; its
  * R-hats are reported, not required (tau's is above 1.01 in this run, as the funnel makes it).
+ * The non-centred model's derived theta and its `log_lik` are checked against the draws of mu,
+ * tau and eta, and `loo(trace)` against loo of the log-likelihood built by hand from them.
  */
 import test from 'tape';
-import { gradcheck, sample, nuts } from '../../../index.js';
+import { gradcheck, libm, loo, sample, nuts } from '../../../index.js';
 import { eightSchoolsCentred, eightSchoolsExact, eightSchoolsNonCentred } from './eight_schools.js';
 import { chainsOf, checkMoments, compiledOnly, derived, divergences } from './check_posterior.js';
 
@@ -31,8 +33,23 @@ test('eight schools, non-centred: gradient through the compiled path, posterior 
   for (let j = 0; j < 8; j++) {
     const eta = chainsOf(trace, `eta[${j}]`);
     checkMoments(t, `eta[${j}]`, eta, exact[`eta[${j}]`]);
-    checkMoments(t, `theta[${j}]`, derived([mu, tau, eta], (m, s, e) => m + s * e), exact[`theta[${j}]`]);
+    const theta = chainsOf(trace, `theta[${j}]`);
+    const byHand = derived([mu, tau, eta], (m, s, e) => m + s * e);
+    t.ok(theta.every((c, k) => c.every((v, d) => Math.abs(v - byHand[k][d]) <= 1e-12 * (1 + Math.abs(v)))), `derived theta[${j}] = mu + tau·eta at every draw`);
+    checkMoments(t, `theta[${j}]`, theta, exact[`theta[${j}]`]);
   }
+  // log_lik by hand: log N(y_j | mu + tau·eta_j, sigma_j), chain × draw × school.
+  const Y = [28, 8, -3, 7, -1, 1, 18, 12], S = [15, 10, 16, 11, 9, 11, 10, 18];
+  const etas = Y.map((_, j) => chainsOf(trace, `eta[${j}]`));
+  const logLik = mu.map((chain, c) => Array.from(chain, (m, d) => Y.map((yj, j) => {
+    const z = (yj - m - tau[c][d] * etas[j][c][d]) / S[j];
+    return -0.5 * z * z - libm.log(S[j]) - 0.5 * libm.log(2 * Math.PI);
+  })));
+  const [fromTrace, fromHand] = [loo(trace), loo(logLik)];
+  t.equal(trace.kindOf('log_lik'), 'logLik', 'log_lik is stored with kind logLik');
+  t.ok(Math.abs(fromTrace.elpd.estimate - fromHand.elpd.estimate) <= 1e-9 && Math.abs(fromTrace.p.estimate - fromHand.p.estimate) <= 1e-9,
+    `loo(trace) = loo(log_lik by hand): elpd_loo ${fromTrace.elpd.estimate.toFixed(3)} (se ${fromTrace.elpd.se.toFixed(3)}), p_loo ${fromTrace.p.estimate.toFixed(3)}`);
+  t.ok(fromTrace.diagnostics.paretoK.every((k) => k <= fromTrace.kThreshold), `every Pareto k̂ ≤ ${fromTrace.kThreshold.toFixed(2)}`);
 });
 
 test('eight schools, centred: gradient through the compiled path, posterior = exact within MCSE, divergences flagged', async (t) => {

@@ -3,7 +3,7 @@
  * tau ~ half-Cauchy(5) as in Stan's case studies, and its exact posterior by quadrature: given
  * tau, (mu, theta) is Gaussian, so one integral over tau gives every posterior mean and sd.
  */
-import { T, defineModel, dist, libm, type Model } from '../../../index.js';
+import { T, defineModel, dist, libm, type Model, type Tensor } from '../../../index.js';
 
 // zoo: eight schools
 const y = Float64Array.from([28, 8, -3, 7, -1, 1, 18, 12]);
@@ -18,14 +18,18 @@ export function eightSchoolsCentred(): Model {
   });
 }
 
-/** theta = mu + tau·eta with eta ~ N(0, 1): the same posterior without the funnel. */
+/**
+ * theta = mu + tau·eta with eta ~ N(0, 1): the same posterior without the funnel. theta is a
+ * derived quantity (Stan's transformed parameter) and log p(y_j | theta_j) the pointwise
+ * log-likelihood `log_lik` that `loo(trace)` reads.
+ */
 export function eightSchoolsNonCentred(): Model {
+  const theta = ({ mu, tau, eta }: Record<string, Tensor>) => T.add(mu, T.mul(tau, eta));
   return defineModel({
     params: { mu: [], tau: { shape: [], transform: 'log' }, eta: [8] },
-    logp: ({ mu, tau, eta }) => {
-      const theta = T.add(mu, T.mul(tau, eta));
-      return T.add(T.add(dist.normal(mu, 0, 5), dist.halfCauchy(tau, 5)), T.add(dist.normal(eta, 0, 1), dist.normal(y, theta, sigma)));
-    },
+    logp: (p) => T.add(T.add(dist.normal(p.mu, 0, 5), dist.halfCauchy(p.tau, 5)), T.add(dist.normal(p.eta, 0, 1), dist.normal(y, theta(p), sigma))),
+    derived: (p) => ({ theta: theta(p) }),
+    logLik: (p) => dist.normal.pointwise(y, theta(p), sigma),
   });
 }
 // end zoo

@@ -1,7 +1,8 @@
 /**
  * docs/zoo.md shows the zoo's models as the tests run them: each file's code between
  * `// zoo: NAME` and `// end zoo` is a ```ts block of the page (after its import from 'hbnn',
- * which names what the file imports from the package root), and the page has no other block.
+ * which names what the file imports from the package root), and the page has no other block
+ * but the closing `doc-test: run` program that imports them.
  */
 import test from 'tape';
 import { readFileSync } from 'node:fs';
@@ -9,11 +10,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
-const FILES = ['eight_schools.ts', 'varying_intercept.ts', 'gp_regression.ts', 'mixture.ts', 'hmm.ts'];
+const FILES = ['eight_schools.ts', 'varying_intercept.ts', 'gp_regression.ts', 'mixture.ts', 'hmm.ts', 'correlated_effects.ts'];
 
 test('docs/zoo.md: every block is a zoo model file\'s code, word for word', (t) => {
   const page = readFileSync(join(ROOT, 'docs', 'zoo.md'), 'utf8');
-  const blocks = [...page.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+  // The models' blocks; the closing `doc-test: run` program that imports them is not a model.
+  const blocks = [...page.matchAll(/(<!-- doc-test: run -->\n)?```ts\n([\s\S]*?)```/g)].filter((m) => m[1] === undefined).map((m) => m[2]);
   t.equal(blocks.length, FILES.length, `${blocks.length} blocks for ${FILES.length} files`);
   FILES.forEach((file, i) => {
     const source = readFileSync(join(ROOT, 'test', 'models', 'zoo', file), 'utf8');
