@@ -46,7 +46,8 @@ export function fisherLowRank(draws: readonly Float64Array[], grads: readonly Fl
   const kept: number[] = [];
   for (let j = 0; j < m; j++) if (eig.values[j] > cutoff || eig.values[j] < 1 / cutoff) kept.push(j);
   const variance = Float64Array.from(sigma, (s) => s * s);
-  if (kept.length === 0 || kept.some((j) => !(eig.values[j] > 0) || !Number.isFinite(eig.values[j]))) {
+  // dim 1 has no low-rank part beyond its diagonal.
+  if (dim < 2 || kept.length === 0 || kept.some((j) => !(eig.values[j] > 0) || !Number.isFinite(eig.values[j]))) {
     return { inverseMassMatrix: variance, eigenvalues: new Float64Array(0), shift };
   }
   const k = kept.length;
