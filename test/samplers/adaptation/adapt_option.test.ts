@@ -214,3 +214,22 @@ test("adapt 'stan' reports Stan's windows; bad adapt values are refused by name"
   }
   t.end();
 });
+
+// A correlated 3-d Gaussian as an ES module a worker can import.
+const corrModule = `data:text/javascript,${encodeURIComponent(`
+export function make() {
+  const P = [[2, -1.9, 0], [-1.9, 2, -0.5], [0, -0.5, 1]];
+  return { dim: 3, logDensityAndGrad(x, g) { let lp = 0; for (let i = 0; i < 3; i++) { let s = 0; for (let j = 0; j < 3; j++) s += P[i][j] * x[j]; g[i] = -s; lp -= 0.5 * x[i] * s; } return lp; } };
+}`)}`;
+
+test("adapt 'fisher-low-rank' gives the same draws, adaptation and CmdStan CSV in worker threads as in sequence", async (t) => {
+  const { make } = (await import(corrModule)) as { make: () => LogDensity };
+  const opts = { adapt: 'fisher-low-rank' as const, chains: 2, draws: 60, tune: 200, seed: 9 };
+  const seq = await sample(make(), opts);
+  const par = await sample(make(), { ...opts, parallel: true, workerTarget: { module: corrModule, exportName: 'make' } });
+  t.deepEqual(Array.from(par.get('x').values), Array.from(seq.get('x').values), 'same draws');
+  t.deepEqual(par.meta.perChain!.map((c) => c.adaptation), seq.meta.perChain!.map((c) => c.adaptation), 'same adaptation reports');
+  const untimed = (text: string) => text.split('\n').filter((l) => !/ seconds \(/.test(l)).join('\n');
+  t.deepEqual(cmdStanCsvTexts(par).map(untimed), cmdStanCsvTexts(seq).map(untimed), 'the same CmdStan CSV but for the elapsed times');
+  t.end();
+});
