@@ -1,7 +1,7 @@
 /**
- * Eigendecomposition of a small symmetric matrix by cyclic Jacobi rotations (Golub & Van Loan,
- * §8.5): accurate to working precision for any symmetric input, O(n³) per sweep. The low-rank
- * Fisher estimator uses it on matrices of at most min(dim, 2·draws) rows.
+ * Eigendecomposition of a symmetric matrix (Golub & Van Loan, §8.3): accurate to working
+ * precision for any symmetric input, O(n³). The low-rank Fisher estimator uses it on matrices of
+ * at most min(dim, 2·draws) rows.
  */
 
 export interface SymmetricEigen {
@@ -11,54 +11,164 @@ export interface SymmetricEigen {
   vectors: Float64Array;
 }
 
-const MAX_SWEEPS = 100;
-
+/**
+ * Householder reduction to tridiagonal form, then the implicit QL algorithm (EISPACK's tred2 and
+ * tql2, as JAMA ports them): about 9n³ flops with the vectors, several times fewer than Jacobi.
+ */
 export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
   if (a.length !== n * n) throw new Error(`symmetricEigen: expected an ${n}×${n} matrix (length ${n * n}), got length ${a.length}`);
-  const m = Float64Array.from(a);
-  const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) v[i * n + i] = 1;
-  for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
-    let off = 0;
-    let total = 0;
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) (i === j ? (total += m[i * n + j] ** 2) : (off += m[i * n + j] ** 2));
-    if (off <= 1e-30 * (total + off) || off === 0) break;
-    for (let p = 0; p < n - 1; p++) for (let q = p + 1; q < n; q++) rotate(m, v, n, p, q);
+  const v = Array.from({ length: n }, (_, i) => Float64Array.from(a.subarray(i * n, (i + 1) * n)));
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  if (n > 0) {
+    tridiagonalize(v, d, e, n);
+    tridiagonalQl(v, d, e, n);
   }
-  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => m[x * n + x] - m[y * n + y]);
-  const values = Float64Array.from(order, (i) => m[i * n + i]);
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x] - d[y]);
+  const values = Float64Array.from(order, (i) => d[i]);
   const vectors = new Float64Array(n * n);
   order.forEach((src, j) => {
-    for (let i = 0; i < n; i++) vectors[i * n + j] = v[i * n + src];
+    for (let i = 0; i < n; i++) vectors[i * n + j] = v[i][src];
   });
   return { values, vectors };
 }
 
-/** One Jacobi rotation that zeroes m[p,q] (and m[q,p]), accumulated into v. */
-function rotate(m: Float64Array, v: Float64Array, n: number, p: number, q: number): void {
-  const apq = m[p * n + q];
-  if (apq === 0) return;
-  const theta = (m[q * n + q] - m[p * n + p]) / (2 * apq);
-  const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-  const c = 1 / Math.sqrt(t * t + 1);
-  const s = t * c;
-  for (let k = 0; k < n; k++) {
-    const mkp = m[k * n + p];
-    const mkq = m[k * n + q];
-    m[k * n + p] = c * mkp - s * mkq;
-    m[k * n + q] = s * mkp + c * mkq;
+/** tred2: V becomes the orthogonal transform, d the diagonal and e the sub-diagonal (e[0] = 0). */
+function tridiagonalize(V: Float64Array[], d: Float64Array, e: Float64Array, n: number): void {
+  for (let j = 0; j < n; j++) d[j] = V[n - 1][j];
+  for (let i = n - 1; i > 0; i--) {
+    let scale = 0;
+    let h = 0;
+    for (let k = 0; k < i; k++) scale += Math.abs(d[k]);
+    if (scale === 0) {
+      e[i] = d[i - 1];
+      for (let j = 0; j < i; j++) {
+        d[j] = V[i - 1][j];
+        V[i][j] = 0;
+        V[j][i] = 0;
+      }
+    } else {
+      for (let k = 0; k < i; k++) {
+        d[k] /= scale;
+        h += d[k] * d[k];
+      }
+      let f = d[i - 1];
+      let g = Math.sqrt(h);
+      if (f > 0) g = -g;
+      e[i] = scale * g;
+      h -= f * g;
+      d[i - 1] = f - g;
+      for (let j = 0; j < i; j++) e[j] = 0;
+      for (let j = 0; j < i; j++) {
+        f = d[j];
+        V[j][i] = f;
+        g = e[j] + V[j][j] * f;
+        for (let k = j + 1; k <= i - 1; k++) {
+          g += V[k][j] * d[k];
+          e[k] += V[k][j] * f;
+        }
+        e[j] = g;
+      }
+      f = 0;
+      for (let j = 0; j < i; j++) {
+        e[j] /= h;
+        f += e[j] * d[j];
+      }
+      const hh = f / (h + h);
+      for (let j = 0; j < i; j++) e[j] -= hh * d[j];
+      for (let j = 0; j < i; j++) {
+        f = d[j];
+        g = e[j];
+        for (let k = j; k <= i - 1; k++) V[k][j] -= f * e[k] + g * d[k];
+        d[j] = V[i - 1][j];
+        V[i][j] = 0;
+      }
+    }
+    d[i] = h;
   }
-  for (let k = 0; k < n; k++) {
-    const mpk = m[p * n + k];
-    const mqk = m[q * n + k];
-    m[p * n + k] = c * mpk - s * mqk;
-    m[q * n + k] = s * mpk + c * mqk;
+  for (let i = 0; i < n - 1; i++) {
+    V[n - 1][i] = V[i][i];
+    V[i][i] = 1;
+    const h = d[i + 1];
+    if (h !== 0) {
+      for (let k = 0; k <= i; k++) d[k] = V[k][i + 1] / h;
+      for (let j = 0; j <= i; j++) {
+        let g = 0;
+        for (let k = 0; k <= i; k++) g += V[k][i + 1] * V[k][j];
+        for (let k = 0; k <= i; k++) V[k][j] -= g * d[k];
+      }
+    }
+    for (let k = 0; k <= i; k++) V[k][i + 1] = 0;
   }
-  for (let k = 0; k < n; k++) {
-    const vkp = v[k * n + p];
-    const vkq = v[k * n + q];
-    v[k * n + p] = c * vkp - s * vkq;
-    v[k * n + q] = s * vkp + c * vkq;
+  for (let j = 0; j < n; j++) {
+    d[j] = V[n - 1][j];
+    V[n - 1][j] = 0;
+  }
+  V[n - 1][n - 1] = 1;
+  e[0] = 0;
+}
+
+/** tql2: eigenvalues of the tridiagonal (d, e) into d, the eigenvectors accumulated into V. */
+function tridiagonalQl(V: Float64Array[], d: Float64Array, e: Float64Array, n: number): void {
+  for (let i = 1; i < n; i++) e[i - 1] = e[i];
+  e[n - 1] = 0;
+  let f = 0;
+  let tst1 = 0;
+  const eps = 2 ** -52;
+  for (let l = 0; l < n; l++) {
+    tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
+    let m = l;
+    while (m < n) {
+      if (Math.abs(e[m]) <= eps * tst1) break;
+      m++;
+    }
+    if (m > l) {
+      for (let iter = 0; ; iter++) {
+        if (iter > 60) throw new Error('symmetricEigen: the QL iteration did not converge');
+        let g = d[l];
+        let p = (d[l + 1] - g) / (2 * e[l]);
+        let r = Math.hypot(p, 1);
+        if (p < 0) r = -r;
+        d[l] = e[l] / (p + r);
+        d[l + 1] = e[l] * (p + r);
+        const dl1 = d[l + 1];
+        let h = g - d[l];
+        for (let i = l + 2; i < n; i++) d[i] -= h;
+        f += h;
+        p = d[m];
+        let c = 1;
+        let c2 = c;
+        let c3 = c;
+        const el1 = e[l + 1];
+        let s = 0;
+        let s2 = 0;
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * e[i];
+          h = c * p;
+          r = Math.hypot(p, e[i]);
+          e[i + 1] = s * r;
+          s = e[i] / r;
+          c = p / r;
+          p = c * d[i] - s * g;
+          d[i + 1] = h + s * (c * g + s * d[i]);
+          for (let k = 0; k < n; k++) {
+            const vk = V[k];
+            h = vk[i + 1];
+            vk[i + 1] = s * vk[i] + c * h;
+            vk[i] = c * vk[i] - s * h;
+          }
+        }
+        p = (-s * s2 * c3 * el1 * e[l]) / dl1;
+        e[l] = s * p;
+        d[l] = c * p;
+        if (!(Math.abs(e[l]) > eps * tst1)) break;
+      }
+    }
+    d[l] += f;
+    e[l] = 0;
   }
 }
 
