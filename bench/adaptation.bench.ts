@@ -48,7 +48,7 @@ export interface AdaptationRow {
   failed: string[];
 }
 
-/** Tolerance of the mean check in standard errors: with ~40 checks per run, 4σ fails by chance with p ≈ 0.3%. */
+/** Tolerance of the mean check in standard errors: 48 checks per configuration at 4σ fail by chance with p ≈ 0.3% together. */
 const Z = 4;
 
 /** Every scalar of the trace's chains, by `name[index]`, plus the posterior's derived ones. */
