@@ -174,6 +174,7 @@ function resolveSettings(dim: number, options: SampleOptions): RunSettings {
   if (options.stepSize !== undefined && !(options.stepSize > 0 && Number.isFinite(options.stepSize))) throw new Error(`sample: stepSize must be positive and finite, got ${options.stepSize}`);
   const inverseMassMatrix = options.inverseMassMatrix === undefined ? undefined : checkInverseMassMatrix(options.inverseMassMatrix, dim, options.dense ?? false);
   const adapt = resolveAdapt(options);
+  if (adapt === 'fisher-low-rank' && sampler.name === 'mala') throw new Error("sample: adapt 'fisher-low-rank' needs a sampler that takes a low-rank metric (nuts, hmc); mala's metric is diagonal, use adapt 'fisher'");
   if (adapt !== 'stan' && inverseMassMatrix && inverseMassMatrix.length !== dim) throw new Error(`sample: adapt '${adapt}' starts from a diagonal inverseMassMatrix (length ${dim}), got length ${inverseMassMatrix.length}`);
   // Checked before any work, so that a run that cannot go to workers fails at once.
   let workerSpec: SamplerSpec | undefined;

@@ -245,6 +245,7 @@ test("adapt 'stan' reports Stan's windows; bad adapt values are refused by name"
     [{ adapt: 'fisher-low-rank', windows: { initBuffer: 10 } }, /windows .*adapt 'fisher-low-rank'/],
     [{ adapt: 'fisher', adaptMassMatrix: false }, /adaptMassMatrix: false/],
     [{ adapt: 'fisher', inverseMassMatrix: [1, 0, 0, 1] }, /diagonal inverseMassMatrix \(length 2\)/],
+    [{ adapt: 'fisher-low-rank', sampler: 'mala' }, /mala's metric is diagonal, use adapt 'fisher'/],
   ];
   for (const [opts, re] of bad) {
     try {
