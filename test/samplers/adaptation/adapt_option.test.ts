@@ -5,6 +5,10 @@
  */
 import test from 'tape';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readCheckpoint } from '../../../samplers/run/checkpoint.js';
 import { Rng } from '../../../core/rng.js';
 import { sample } from '../../../samplers/run/sample.js';
 import { cmdStanCsvTexts } from '../../../samplers/io/cmdstan_csv.js';
@@ -258,10 +262,10 @@ test("adapt 'stan' reports Stan's windows; bad adapt values are refused by name"
   t.end();
 });
 
-// A correlated 3-d Gaussian as an ES module a worker can import.
+// A correlated 3-d Gaussian (precision P positive definite, corr(x0, x1) ≈ 0.97) as an ES module a worker can import.
 const corrModule = `data:text/javascript,${encodeURIComponent(`
 export function make() {
-  const P = [[2, -1.9, 0], [-1.9, 2, -0.5], [0, -0.5, 1]];
+  const P = [[2, -1.9, 0], [-1.9, 2, -0.3], [0, -0.3, 1]];
   return { dim: 3, logDensityAndGrad(x, g) { let lp = 0; for (let i = 0; i < 3; i++) { let s = 0; for (let j = 0; j < 3; j++) s += P[i][j] * x[j]; g[i] = -s; lp -= 0.5 * x[i] * s; } return lp; } };
 }`)}`;
 
@@ -274,5 +278,22 @@ test("adapt 'fisher-low-rank' gives the same draws, adaptation and CmdStan CSV i
   t.deepEqual(par.meta.perChain!.map((c) => c.adaptation), seq.meta.perChain!.map((c) => c.adaptation), 'same adaptation reports');
   const untimed = (text: string) => text.split('\n').filter((l) => !/ seconds \(/.test(l)).join('\n');
   t.deepEqual(cmdStanCsvTexts(par).map(untimed), cmdStanCsvTexts(seq).map(untimed), 'the same CmdStan CSV but for the elapsed times');
+  t.end();
+});
+
+test("adapt 'fisher-low-rank' with a checkpoint: the file's adaptation block reads back as the diagonal of M⁻¹", async (t) => {
+  const { make } = (await import(corrModule)) as { make: () => LogDensity };
+  const dir = mkdtempSync(join(tmpdir(), 'hbnn-adapt-'));
+  try {
+    const trace = await sample(make(), { adapt: 'fisher-low-rank', chains: 1, draws: 50, tune: 200, seed: 3, checkpoint: { dir } });
+    const inv = trace.chainDraws[0].adaptation!.inverseMassMatrix!;
+    t.equal(trace.meta.perChain![0].adaptation!.metric, 'lowrank', 'a low-rank metric ran');
+    const dense = lowRankToDense(unpackLowRank(inv, 3));
+    const back = readCheckpoint(dir).chainDraws[0].adaptation!;
+    t.equal(back.stepSize, trace.chainDraws[0].adaptation!.stepSize, 'step size');
+    t.ok(Array.from(back.inverseMassMatrix!).every((v, i) => Math.abs(v / dense[i * 3 + i] - 1) < 1e-12), 'diag of M⁻¹');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   t.end();
 });
