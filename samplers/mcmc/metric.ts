@@ -39,7 +39,7 @@ export function euclideanMetric(inverseMassMatrix: Float64Array, dim: number): E
   else if (lowRankOf(inverseMassMatrix.length, dim) > 0) metric = lowRankMetric(unpackLowRank(inverseMassMatrix, dim), inverseMassMatrix);
   else {
     throw new Error(
-      `inverseMassMatrix must have length ${dim} (diagonal), ${dim * dim} (dense ${dim}×${dim}) or ${dim} + k·${dim + 1} with 1 <= k <= ${dim} (low-rank), got ${inverseMassMatrix.length}`,
+      `inverseMassMatrix must have length ${dim} (diagonal) or ${dim * dim} (dense ${dim}×${dim}), or ${dim} + k·${dim + 1} with 1 <= k <= ${dim} (low-rank), got ${inverseMassMatrix.length}`,
     );
   }
   cache.set(inverseMassMatrix, metric);
