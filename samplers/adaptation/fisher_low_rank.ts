@@ -7,7 +7,8 @@
  * low-rank part, every other direction keeps the diagonal scale.
  */
 import { lowRankInverseMassMatrix } from '../mcmc/metric.js';
-import { matrixFunction, symmetricEigen } from './symmetric_eigen.js';
+import { cholesky } from '../../core/linalg.js';
+import { symmetricEigen } from './symmetric_eigen.js';
 
 export interface LowRankOptions {
   /** γ, the regulariser added to both Gram matrices; 1e-5 as nutpie's `gamma`. */
@@ -27,7 +28,9 @@ export interface LowRankEstimate {
 
 /**
  * The low-rank Fisher estimate from `draws` and `grads` (n rows of length dim each, n >= 3), or
- * undefined when the diagonal scales are not all finite and positive.
+ * undefined when the diagonal scales are not all finite and positive. Cost O(dim·n² + n³): every
+ * dim-length operation is a Gram matrix of the 2n scaled draws and gradients or a combination of
+ * them; the rest works on r×r matrices, r <= min(dim, 2n) the rank of their span.
  */
 export function fisherLowRank(draws: readonly Float64Array[], grads: readonly Float64Array[], options: LowRankOptions = {}): LowRankEstimate | undefined {
   const { regularization: gamma, cutoff } = { ...LOW_RANK_DEFAULTS, ...options };
@@ -37,31 +40,181 @@ export function fisherLowRank(draws: readonly Float64Array[], grads: readonly Fl
   const scaled = rescale(draws, grads, dim);
   if (!scaled) return undefined;
   const { sigma, shift, x, g } = scaled;
-  const q = orthonormalBasis([...x, ...g], dim);
-  const m = q.length;
-  const xp = x.map((c) => project(q, c));
-  const gp = g.map((c) => project(q, c));
-  const sigmaHat = geometricMean(gram(xp, m, gamma), gram(gp, m, gamma), m);
-  const eig = symmetricEigen(sigmaHat, m);
-  const kept: number[] = [];
-  for (let j = 0; j < m; j++) if (eig.values[j] > cutoff || eig.values[j] < 1 / cutoff) kept.push(j);
   const variance = Float64Array.from(sigma, (s) => s * s);
+  const diagonal = { inverseMassMatrix: variance, eigenvalues: new Float64Array(0), shift };
+  const z = [...x, ...g];
+  const basis = spanCoordinates(z, gamma);
+  const r = basis.rank;
   // dim 1 has no low-rank part beyond its diagonal.
-  if (dim < 2 || kept.length === 0 || kept.some((j) => !(eig.values[j] > 0) || !Number.isFinite(eig.values[j]))) {
-    return { inverseMassMatrix: variance, eigenvalues: new Float64Array(0), shift };
+  if (dim < 2 || r === 0) return diagonal;
+  const sub = subspaceMean(basis.coords, r, n, gamma);
+  const kept: number[] = [];
+  for (let j = 0; j < r; j++) if (sub.values[j] > cutoff || sub.values[j] < 1 / cutoff) kept.push(j);
+  if (kept.length === 0 || kept.some((j) => !(sub.values[j] > 0) || !Number.isFinite(sub.values[j]))) return diagonal;
+  const eigenvalues = Float64Array.from(kept, (j) => sub.values[j]);
+  const eigenvectors = orthonormalize(fromSubspace(z, basis, kept.map((j) => sub.vector(j)), dim), kept.length, dim);
+  if (!eigenvectors) return diagonal;
+  return { inverseMassMatrix: lowRankInverseMassMatrix({ variance, eigenvalues, eigenvectors }), eigenvalues, shift };
+}
+
+/**
+ * Coordinates of the columns z_a in an orthonormal basis Q of their span, from the pivoted
+ * Cholesky factor of their Gram matrix (ZᵀZ = Rᵀ R with Z = Q R): `coords[i][a]` is R's entry.
+ * A pivot below γ/100 ends the factorisation: the remaining directions hold less than γ/100 of
+ * draw and gradient energy, where A and B are γI to 1%, so Σ there is 1 to 1% and the cutoff
+ * (> 1.01) would drop them anyway.
+ */
+function spanCoordinates(z: readonly Float64Array[], gamma: number) {
+  const m = z.length;
+  const k = gram(z);
+  const residual = Float64Array.from({ length: m }, (_, a) => k[a * m + a]);
+  let maxDiag = 0;
+  for (const v of residual) maxDiag = Math.max(maxDiag, v);
+  const threshold = Math.max(gamma / 100, 1e-13 * maxDiag);
+  const pivots: number[] = [];
+  const coords: Float64Array[] = [];
+  const free = new Set(Array.from({ length: m }, (_, a) => a));
+  while (free.size > 0) {
+    let p = -1;
+    for (const a of free) if (p < 0 || residual[a] > residual[p]) p = a;
+    if (!(residual[p] > threshold)) break;
+    free.delete(p);
+    const row = new Float64Array(m);
+    const rpp = Math.sqrt(residual[p]);
+    row[p] = rpp;
+    for (const a of free) {
+      let s = k[p * m + a];
+      for (const prev of coords) s -= prev[p] * prev[a];
+      row[a] = s / rpp;
+      residual[a] -= row[a] * row[a];
+    }
+    pivots.push(p);
+    coords.push(row);
   }
-  const k = kept.length;
-  const eigenvalues = Float64Array.from(kept, (j) => eig.values[j]);
-  const eigenvectors = new Float64Array(k * dim);
-  kept.forEach((j, r) => {
-    // u_r = Q v_j: back from subspace coordinates to R^dim.
-    for (let b = 0; b < m; b++) {
-      const c = eig.vectors[b * m + j];
-      const qb = q[b];
-      for (let i = 0; i < dim; i++) eigenvectors[r * dim + i] += c * qb[i];
+  return { rank: pivots.length, pivots, coords };
+}
+
+/**
+ * In the r-dimensional coordinates, Σ with Σ B Σ = A for A = CxCxᵀ + γI, B = CgCgᵀ + γI, and
+ * its eigenpairs: with B = LLᵀ, Σ = L⁻ᵀ M^{1/2} L⁻¹ for M = LᵀAL = (LᵀCx)(LᵀCx)ᵀ + γLᵀL
+ * (a sum of Gram matrices, so symmetric positive semidefinite as computed, and M >= γ²I exactly,
+ * the floor its eigenvalues are clipped to). With M = VΘVᵀ, Σ = FFᵀ for F = L⁻ᵀVΘ^{1/4}, so Σ's
+ * eigenvalues are those of FᵀF and its eigenvectors Fw/√λ: two r×r eigenproblems in all.
+ */
+function subspaceMean(coords: readonly Float64Array[], r: number, n: number, gamma: number) {
+  const a = new Float64Array(r * r);
+  const b = new Float64Array(r * r);
+  for (let i = 0; i < r; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sa = 0;
+      let sb = 0;
+      const ci = coords[i];
+      const cj = coords[j];
+      for (let t = 0; t < n; t++) sa += ci[t] * cj[t];
+      for (let t = n; t < 2 * n; t++) sb += ci[t] * cj[t];
+      a[i * r + j] = a[j * r + i] = sa + (i === j ? gamma : 0);
+      b[i * r + j] = b[j * r + i] = sb + (i === j ? gamma : 0);
+    }
+  }
+  const l = cholesky(b, r);
+  // LᵀAL = Lᵀ(CxCxᵀ + γI)L, formed as W Wᵀ + γ LᵀL with W = Lᵀ Cx.
+  const w = new Float64Array(r * n);
+  for (let i = 0; i < r; i++) for (let k = i; k < r; k++) {
+    const lki = l[k * r + i];
+    const ck = coords[k];
+    for (let t = 0; t < n; t++) w[i * n + t] += lki * ck[t];
+  }
+  const mm = new Float64Array(r * r);
+  for (let i = 0; i < r; i++) for (let j = 0; j <= i; j++) {
+    let s = 0;
+    for (let t = 0; t < n; t++) s += w[i * n + t] * w[j * n + t];
+    let q = 0;
+    for (let k = i; k < r; k++) q += l[k * r + i] * l[k * r + j];
+    mm[i * r + j] = mm[j * r + i] = s + gamma * q;
+  }
+  const em = symmetricEigen(mm, r);
+  const floor = gamma * gamma;
+  // F = L⁻ᵀ V Θ^{1/4}: Lᵀ is upper triangular, solved column by column of VΘ^{1/4} (all at once, row-wise).
+  const f = new Float64Array(r * r);
+  for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) f[i * r + j] = em.vectors[i * r + j] * Math.sqrt(Math.sqrt(Math.max(em.values[j], floor)));
+  for (let i = r - 1; i >= 0; i--) {
+    const lii = l[i * r + i];
+    for (let k = i + 1; k < r; k++) {
+      const lki = l[k * r + i];
+      if (lki !== 0) for (let j = 0; j < r; j++) f[i * r + j] -= lki * f[k * r + j];
+    }
+    for (let j = 0; j < r; j++) f[i * r + j] /= lii;
+  }
+  const h = new Float64Array(r * r);
+  for (let k = 0; k < r; k++) for (let i = 0; i < r; i++) {
+    const fki = f[k * r + i];
+    for (let j = 0; j <= i; j++) h[i * r + j] += fki * f[k * r + j];
+  }
+  for (let i = 0; i < r; i++) for (let j = 0; j < i; j++) h[j * r + i] = h[i * r + j];
+  const eh = symmetricEigen(h, r);
+  /** Σ's eigenvector j in the subspace coordinates: F w_j / √λ_j. */
+  const vector = (j: number): Float64Array => {
+    const y = new Float64Array(r);
+    const norm = Math.sqrt(eh.values[j]);
+    for (let i = 0; i < r; i++) {
+      let s = 0;
+      for (let k = 0; k < r; k++) s += f[i * r + k] * eh.vectors[k * r + j];
+      y[i] = s / norm;
+    }
+    return y;
+  };
+  return { values: eh.values, vector };
+}
+
+/** u = Q y for each y, with Q = Z_P R₁₁⁻¹ (the pivot columns of Z and the triangular block of R). */
+function fromSubspace(z: readonly Float64Array[], basis: ReturnType<typeof spanCoordinates>, ys: readonly Float64Array[], dim: number): Float64Array {
+  const { rank: r, pivots, coords } = basis;
+  const out = new Float64Array(ys.length * dim);
+  ys.forEach((y, row) => {
+    // R₁₁ t = y, back substitution; R₁₁[i][q] = coords[i][pivots[q]], zero for q < i.
+    const t = new Float64Array(r);
+    for (let i = r - 1; i >= 0; i--) {
+      let s = y[i];
+      for (let q = i + 1; q < r; q++) s -= coords[i][pivots[q]] * t[q];
+      t[i] = s / coords[i][pivots[i]];
+    }
+    const u = out.subarray(row * dim, (row + 1) * dim);
+    for (let q = 0; q < r; q++) {
+      const zq = z[pivots[q]];
+      const tq = t[q];
+      for (let i = 0; i < dim; i++) u[i] += tq * zq[i];
     }
   });
-  return { inverseMassMatrix: lowRankInverseMassMatrix({ variance, eigenvalues, eigenvectors }), eigenvalues, shift };
+  return out;
+}
+
+/**
+ * The k rows of `u` made orthonormal by U ← L⁻¹U with UUᵀ = LLᵀ (Cholesky QR): Q = Z R⁻¹ from
+ * a Gram factor is orthonormal only to about ε·cond(Z)², this second pass restores it. Undefined
+ * when the rows are numerically dependent.
+ */
+function orthonormalize(u: Float64Array, k: number, dim: number): Float64Array | undefined {
+  const rows = Array.from({ length: k }, (_, i) => u.subarray(i * dim, (i + 1) * dim));
+  const gm = gram(rows);
+  let l: Float64Array;
+  try {
+    l = cholesky(gm, k);
+  } catch {
+    return undefined;
+  }
+  const out = new Float64Array(k * dim);
+  for (let i = 0; i < k; i++) {
+    const oi = out.subarray(i * dim, (i + 1) * dim);
+    oi.set(rows[i]);
+    for (let j = 0; j < i; j++) {
+      const lij = l[i * k + j];
+      const oj = out.subarray(j * dim, (j + 1) * dim);
+      for (let c = 0; c < dim; c++) oi[c] -= lij * oj[c];
+    }
+    const lii = l[i * k + i];
+    for (let c = 0; c < dim; c++) oi[c] /= lii;
+  }
+  return out;
 }
 
 /** The diagonal rescaling and centring (nutpie's `rescale_points`), on copies. */
@@ -101,71 +254,18 @@ function rescale(draws: readonly Float64Array[], grads: readonly Float64Array[],
   return { sigma, shift, x, g };
 }
 
-/** An orthonormal basis of the span of `columns` (modified Gram–Schmidt, twice, dropping dependent columns). */
-function orthonormalBasis(columns: readonly Float64Array[], dim: number): Float64Array[] {
-  const basis: Float64Array[] = [];
-  let scale = 0;
-  for (const c of columns) scale = Math.max(scale, norm(c));
-  const tol = 1e-10 * scale;
-  for (const c of columns) {
-    if (basis.length === dim) break;
-    const v = Float64Array.from(c);
-    for (let pass = 0; pass < 2; pass++) {
-      for (const b of basis) {
-        const d = dot(b, v);
-        for (let i = 0; i < dim; i++) v[i] -= d * b[i];
-      }
-    }
-    const r = norm(v);
-    if (r > tol && r > 0) basis.push(v.map((e) => e / r));
-  }
-  return basis;
-}
-
-/** Σ_t c_t c_tᵀ + γI, m×m row-major. */
-function gram(cols: readonly Float64Array[], m: number, gamma: number): Float64Array {
+/** The Gram matrix of `rows` (m×m, row-major): one pass over the dim-length data, m(m+1)/2 dot products. */
+function gram(rows: readonly Float64Array[]): Float64Array {
+  const m = rows.length;
   const out = new Float64Array(m * m);
-  for (const c of cols) for (let i = 0; i < m; i++) for (let j = 0; j <= i; j++) out[i * m + j] += c[i] * c[j];
-  for (let i = 0; i < m; i++) {
-    out[i * m + i] += gamma;
-    for (let j = 0; j < i; j++) out[j * m + i] = out[i * m + j];
-  }
-  return out;
-}
-
-/** Σ with Σ B Σ = A: B^{-1/2} (B^{1/2} A B^{1/2})^{1/2} B^{-1/2} (nutpie's `spd_mean`). */
-function geometricMean(a: Float64Array, b: Float64Array, m: number): Float64Array {
-  const eb = symmetricEigen(b, m);
-  const bHalf = matrixFunction(eb, m, Math.sqrt);
-  const bInvHalf = matrixFunction(eb, m, (v) => 1 / Math.sqrt(v));
-  const inner = matrixFunction(symmetricEigen(product(product(bHalf, a, m), bHalf, m), m), m, (v) => Math.sqrt(Math.max(v, 0)));
-  const out = product(product(bInvHalf, inner, m), bInvHalf, m);
-  for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) out[i * m + j] = out[j * m + i] = 0.5 * (out[i * m + j] + out[j * m + i]);
-  return out;
-}
-
-function product(a: Float64Array, b: Float64Array, m: number): Float64Array {
-  const out = new Float64Array(m * m);
-  for (let i = 0; i < m; i++) {
-    for (let k = 0; k < m; k++) {
-      const aik = a[i * m + k];
-      if (aik === 0) continue;
-      for (let j = 0; j < m; j++) out[i * m + j] += aik * b[k * m + j];
+  for (let a = 0; a < m; a++) {
+    const ra = rows[a];
+    for (let b = 0; b <= a; b++) {
+      const rb = rows[b];
+      let s = 0;
+      for (let i = 0; i < ra.length; i++) s += ra[i] * rb[i];
+      out[a * m + b] = out[b * m + a] = s;
     }
   }
   return out;
-}
-
-function project(basis: readonly Float64Array[], v: Float64Array): Float64Array {
-  return Float64Array.from(basis, (b) => dot(b, v));
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
-function norm(a: Float64Array): number {
-  return Math.sqrt(dot(a, a));
 }

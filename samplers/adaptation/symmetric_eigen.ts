@@ -17,25 +17,31 @@ export interface SymmetricEigen {
  */
 export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
   if (a.length !== n * n) throw new Error(`symmetricEigen: expected an ${n}×${n} matrix (length ${n * n}), got length ${a.length}`);
-  const v = Array.from({ length: n }, (_, i) => Float64Array.from(a.subarray(i * n, (i + 1) * n)));
+  const vt = Array.from({ length: n }, (_, i) => Float64Array.from(a.subarray(i * n, (i + 1) * n)));
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   if (n > 0) {
-    tridiagonalize(v, d, e, n);
-    tridiagonalQl(v, d, e, n);
+    // vt[j] is column j of V throughout, so the QL rotations, which combine two columns, run along rows.
+    tridiagonalize(vt, d, e, n);
+    tridiagonalQl(vt, d, e, n);
   }
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x] - d[y]);
   const values = Float64Array.from(order, (i) => d[i]);
   const vectors = new Float64Array(n * n);
   order.forEach((src, j) => {
-    for (let i = 0; i < n; i++) vectors[i * n + j] = v[i][src];
+    const col = vt[src];
+    for (let i = 0; i < n; i++) vectors[i * n + j] = col[i];
   });
   return { values, vectors };
 }
 
-/** tred2: V becomes the orthogonal transform, d the diagonal and e the sub-diagonal (e[0] = 0). */
-function tridiagonalize(V: Float64Array[], d: Float64Array, e: Float64Array, n: number): void {
-  for (let j = 0; j < n; j++) d[j] = V[n - 1][j];
+/**
+ * tred2: T becomes the transpose of the orthogonal transform V (T[j] is column j of V), d the
+ * diagonal and e the sub-diagonal (e[0] = 0). JAMA indexes V down columns; T runs along rows,
+ * contiguous in memory (A is symmetric, so T starts as A itself).
+ */
+function tridiagonalize(T: Float64Array[], d: Float64Array, e: Float64Array, n: number): void {
+  for (let j = 0; j < n; j++) d[j] = T[j][n - 1];
   for (let i = n - 1; i > 0; i--) {
     let scale = 0;
     let h = 0;
@@ -43,9 +49,9 @@ function tridiagonalize(V: Float64Array[], d: Float64Array, e: Float64Array, n: 
     if (scale === 0) {
       e[i] = d[i - 1];
       for (let j = 0; j < i; j++) {
-        d[j] = V[i - 1][j];
-        V[i][j] = 0;
-        V[j][i] = 0;
+        d[j] = T[j][i - 1];
+        T[j][i] = 0;
+        T[i][j] = 0;
       }
     } else {
       for (let k = 0; k < i; k++) {
@@ -61,11 +67,11 @@ function tridiagonalize(V: Float64Array[], d: Float64Array, e: Float64Array, n: 
       for (let j = 0; j < i; j++) e[j] = 0;
       for (let j = 0; j < i; j++) {
         f = d[j];
-        V[j][i] = f;
-        g = e[j] + V[j][j] * f;
+        T[i][j] = f;
+        g = e[j] + T[j][j] * f;
         for (let k = j + 1; k <= i - 1; k++) {
-          g += V[k][j] * d[k];
-          e[k] += V[k][j] * f;
+          g += T[j][k] * d[k];
+          e[k] += T[j][k] * f;
         }
         e[j] = g;
       }
@@ -79,37 +85,37 @@ function tridiagonalize(V: Float64Array[], d: Float64Array, e: Float64Array, n: 
       for (let j = 0; j < i; j++) {
         f = d[j];
         g = e[j];
-        for (let k = j; k <= i - 1; k++) V[k][j] -= f * e[k] + g * d[k];
-        d[j] = V[i - 1][j];
-        V[i][j] = 0;
+        for (let k = j; k <= i - 1; k++) T[j][k] -= f * e[k] + g * d[k];
+        d[j] = T[j][i - 1];
+        T[j][i] = 0;
       }
     }
     d[i] = h;
   }
   for (let i = 0; i < n - 1; i++) {
-    V[n - 1][i] = V[i][i];
-    V[i][i] = 1;
+    T[i][n - 1] = T[i][i];
+    T[i][i] = 1;
     const h = d[i + 1];
     if (h !== 0) {
-      for (let k = 0; k <= i; k++) d[k] = V[k][i + 1] / h;
+      for (let k = 0; k <= i; k++) d[k] = T[i + 1][k] / h;
       for (let j = 0; j <= i; j++) {
         let g = 0;
-        for (let k = 0; k <= i; k++) g += V[k][i + 1] * V[k][j];
-        for (let k = 0; k <= i; k++) V[k][j] -= g * d[k];
+        for (let k = 0; k <= i; k++) g += T[i + 1][k] * T[j][k];
+        for (let k = 0; k <= i; k++) T[j][k] -= g * d[k];
       }
     }
-    for (let k = 0; k <= i; k++) V[k][i + 1] = 0;
+    for (let k = 0; k <= i; k++) T[i + 1][k] = 0;
   }
   for (let j = 0; j < n; j++) {
-    d[j] = V[n - 1][j];
-    V[n - 1][j] = 0;
+    d[j] = T[j][n - 1];
+    T[j][n - 1] = 0;
   }
-  V[n - 1][n - 1] = 1;
+  T[n - 1][n - 1] = 1;
   e[0] = 0;
 }
 
-/** tql2: eigenvalues of the tridiagonal (d, e) into d, the eigenvectors accumulated into V. */
-function tridiagonalQl(V: Float64Array[], d: Float64Array, e: Float64Array, n: number): void {
+/** tql2: eigenvalues of the tridiagonal (d, e) into d, the eigenvectors accumulated into Vt (Vt[j] is column j of V). */
+function tridiagonalQl(Vt: Float64Array[], d: Float64Array, e: Float64Array, n: number): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
   let f = 0;
@@ -154,11 +160,12 @@ function tridiagonalQl(V: Float64Array[], d: Float64Array, e: Float64Array, n: n
           c = p / r;
           p = c * d[i] - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]);
+          const vi = Vt[i];
+          const vi1 = Vt[i + 1];
           for (let k = 0; k < n; k++) {
-            const vk = V[k];
-            h = vk[i + 1];
-            vk[i + 1] = s * vk[i] + c * h;
-            vk[i] = c * vk[i] - s * h;
+            h = vi1[k];
+            vi1[k] = s * vi[k] + c * h;
+            vi[k] = c * vi[k] - s * h;
           }
         }
         p = (-s * s2 * c3 * el1 * e[l]) / dl1;
