@@ -106,12 +106,8 @@ function subspaceMean(coords: readonly Float64Array[], r: number, n: number, gam
   const b = new Float64Array(r * r);
   for (let i = 0; i < r; i++) {
     for (let j = 0; j <= i; j++) {
-      let sa = 0;
-      let sb = 0;
-      const ci = coords[i];
-      const cj = coords[j];
-      for (let t = 0; t < n; t++) sa += ci[t] * cj[t];
-      for (let t = n; t < 2 * n; t++) sb += ci[t] * cj[t];
+      const sa = dot(coords[i], coords[j], 0, n);
+      const sb = dot(coords[i], coords[j], n, 2 * n);
       a[i * r + j] = a[j * r + i] = sa + (i === j ? gamma : 0);
       b[i * r + j] = b[j * r + i] = sb + (i === j ? gamma : 0);
     }
@@ -124,13 +120,15 @@ function subspaceMean(coords: readonly Float64Array[], r: number, n: number, gam
     const ck = coords[k];
     for (let t = 0; t < n; t++) w[i * n + t] += lki * ck[t];
   }
+  // LᵀL = Σ_k (row k of L)ᵀ(row k of L), accumulated along rows.
+  const ltl = new Float64Array(r * r);
+  for (let k = 0; k < r; k++) for (let i = 0; i <= k; i++) {
+    const lki = l[k * r + i];
+    for (let j = 0; j <= i; j++) ltl[i * r + j] += lki * l[k * r + j];
+  }
   const mm = new Float64Array(r * r);
   for (let i = 0; i < r; i++) for (let j = 0; j <= i; j++) {
-    let s = 0;
-    for (let t = 0; t < n; t++) s += w[i * n + t] * w[j * n + t];
-    let q = 0;
-    for (let k = i; k < r; k++) q += l[k * r + i] * l[k * r + j];
-    mm[i * r + j] = mm[j * r + i] = s + gamma * q;
+    mm[i * r + j] = mm[j * r + i] = dot(w.subarray(i * n, (i + 1) * n), w.subarray(j * n, (j + 1) * n), 0, n) + gamma * ltl[i * r + j];
   }
   const em = symmetricEigen(mm, r);
   const floor = gamma * gamma;
@@ -259,13 +257,21 @@ function gram(rows: readonly Float64Array[]): Float64Array {
   const m = rows.length;
   const out = new Float64Array(m * m);
   for (let a = 0; a < m; a++) {
-    const ra = rows[a];
-    for (let b = 0; b <= a; b++) {
-      const rb = rows[b];
-      let s = 0;
-      for (let i = 0; i < ra.length; i++) s += ra[i] * rb[i];
-      out[a * m + b] = out[b * m + a] = s;
-    }
+    for (let b = 0; b <= a; b++) out[a * m + b] = out[b * m + a] = dot(rows[a], rows[b], 0, rows[a].length);
   }
   return out;
+}
+
+/** Σ p[i]·q[i] over [from, to), four partial sums (one running sum waits on every add). */
+function dot(p: Float64Array, q: Float64Array, from: number, to: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let i = from;
+  for (; i + 3 < to; i += 4) {
+    s0 += p[i] * q[i];
+    s1 += p[i + 1] * q[i + 1];
+    s2 += p[i + 2] * q[i + 2];
+    s3 += p[i + 3] * q[i + 3];
+  }
+  for (; i < to; i++) s0 += p[i] * q[i];
+  return s0 + s1 + (s2 + s3);
 }
