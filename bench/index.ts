@@ -75,6 +75,11 @@ export const BENCHMARKS: BenchmarkEntry[] = [
     description: "the playground's default fit in headless Chromium (Web Workers) vs the same fit in Node (worker threads): bundle size, time to first draw, whole run",
     run: async (o) => (await import('./playground.bench.js')).benchPlayground({ quick: o.quick }),
   },
+  {
+    name: 'adaptation',
+    description: "warmup schemes: effective draws per gradient (min bulk-ESS / all gradients, warmup included), adapt 'stan' at tune 1000 vs 'fisher' and 'fisher-low-rank' at 1000 and 400, 4 chains × 1000 draws, five posteriordb-style posteriors, means checked against references",
+    run: async (o) => (await import('./adaptation.bench.js')).benchAdaptation({ quick: o.quick }),
+  },
 ];
 
 /** Add a benchmark at run time (e.g. from a plugin or a test); names must be unique. */

@@ -15,6 +15,7 @@ export { type PhasePoint, type Integrator, hamiltonian, leapfrog } from './mcmc/
 export { evaluate, evaluateAt } from './mcmc/evaluate.js';
 export { checkStepSize } from './mcmc/sampler_params.js';
 export { type MetricKind, type EuclideanMetric, euclideanMetric, metricKind, identityInverseMassMatrix } from './mcmc/metric.js';
+export { type LowRankFactors, lowRankInverseMassMatrix, unpackLowRank, lowRankToDense, lowRankOf } from './mcmc/metric.js';
 export { hmc, type HmcOptions, type HmcState, type HmcInfo, type HmcParams, type HmcSampler } from './mcmc/hmc.js';
 export { nuts, type NutsOptions, type NutsState, type NutsInfo, type NutsParams, type NutsSampler } from './mcmc/nuts.js';
 export { mala, type MalaState, type MalaInfo, type MalaParams } from './mcmc/mala.js';
@@ -25,6 +26,12 @@ export * from './adaptation/dual_averaging.js';
 export * from './adaptation/window_schedule.js';
 export * from './adaptation/mass_matrix.js';
 export * from './adaptation/window_adaptation.js';
+export * from './adaptation/warmup_adapter.js';
+export * from './adaptation/fisher_schedule.js';
+export * from './adaptation/fisher_diagonal.js';
+export * from './adaptation/fisher_low_rank.js';
+export * from './adaptation/fisher_adaptation.js';
+export * from './adaptation/symmetric_eigen.js';
 
 // running chains
 export { sample, type SampleOptions, type InitOption, type InitPoint } from './run/sample.js';
@@ -48,7 +55,7 @@ export type { LbfgsStop } from './vi/pathfinder/lbfgs.js';
 // the trace, diagnostics, formats
 export { Trace, scalarNames, type ChainDraws, type TraceInit } from './trace/trace.js';
 export { DRAW_STATS, STAT_NAMES, type DrawStats, type StatName } from './trace/draw_stats.js';
-export type { TraceMeta, MetricKindName, ChainCost } from './trace/trace_meta.js';
+export type { TraceMeta, MetricKindName, ChainCost, AdaptationReport, WarmupPhase } from './trace/trace_meta.js';
 export * from './diagnostics/index.js';
 export { summary, summarizeScalar, formatSummary, type SummaryRow, type SummaryOptions } from './diagnostics/summary.js';
 export { samplerWarnings, diagnosticWarnings, ebfmi, type WarningOptions } from './diagnostics/warnings.js';

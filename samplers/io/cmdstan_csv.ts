@@ -56,7 +56,7 @@ export function cmdStanCsvTexts(trace: Trace, options: Omit<CmdStanCsvOptions, '
     writer.writeHeader(stats);
     if (saveWarmup && chain.warmup) writer.writeDraws(chain.warmup.values, chain.warmup.stats, trace.width);
     const a = chain.adaptation;
-    if (a && (a.stepSize !== undefined || a.inverseMassMatrix !== undefined)) writer.writeAdaptation(a, metric);
+    if (a && (a.stepSize !== undefined || a.inverseMassMatrix !== undefined)) writer.writeAdaptation(a, metric, trace.meta.dim);
     writer.writeDraws(chain.values, chain.stats, trace.width);
     writer.writeElapsed(elapsedOf(chain, trace));
     return text;

@@ -7,6 +7,7 @@
 import type { ChainDraws, DrawStats, StatRow } from '../trace/trace.js';
 import { columnOfStat, orderStats } from '../trace/draw_stats.js';
 import type { MetricKindName } from '../trace/trace_meta.js';
+import { unpackLowRank } from '../mcmc/metric.js';
 import type { ParamInfo } from '../types.js';
 import { stanColumns } from './stan_columns.js';
 import { formatSeconds, formatValue } from './stan_values.js';
@@ -53,9 +54,12 @@ export class CmdStanCsvWriter {
     }
   }
 
-  /** CmdStan's adaptation block: the step size and the inverse metric (a vector, or the full matrix row by row when dense). */
-  writeAdaptation(adaptation: ChainDraws['adaptation'], metric: MetricKindName): void {
-    const text = adaptationLines(adaptation, metric).map((l) => l + '\n').join('');
+  /**
+   * CmdStan's adaptation block: the step size and the inverse metric (a vector, or the full
+   * matrix row by row when dense; a low-rank metric needs `dim`, its packing depends on it).
+   */
+  writeAdaptation(adaptation: ChainDraws['adaptation'], metric: MetricKindName, dim?: number): void {
+    const text = adaptationLines(adaptation, metric, dim).map((l) => l + '\n').join('');
     if (this.stats) this.sink(text);
     else this.pending += text;
   }
@@ -68,7 +72,7 @@ export class CmdStanCsvWriter {
   }
 }
 
-export function adaptationLines(a: ChainDraws['adaptation'], metric: MetricKindName): string[] {
+export function adaptationLines(a: ChainDraws['adaptation'], metric: MetricKindName, dim?: number): string[] {
   const lines = ['# Adaptation terminated'];
   if (a?.stepSize !== undefined) lines.push(`# Step size = ${formatValue(a.stepSize)}`);
   const m = a?.inverseMassMatrix;
@@ -77,9 +81,33 @@ export function adaptationLines(a: ChainDraws['adaptation'], metric: MetricKindN
     lines.push('# Diagonal elements of inverse mass matrix:', `# ${Array.from(m, formatValue).join(', ')}`);
     return lines;
   }
-  const dim = Math.round(Math.sqrt(m.length));
-  if (dim * dim !== m.length) throw new Error(`writeCmdStanCsv: dense inverse mass matrix of length ${m.length} is not square`);
+  if (metric === 'lowrank') {
+    if (dim === undefined) throw new Error('writeCmdStanCsv: a low-rank inverse mass matrix needs the dimension (meta.dim) to be written');
+    return [...lines, ...lowRankLines(m, dim)];
+  }
+  const side = Math.round(Math.sqrt(m.length));
+  if (side * side !== m.length) throw new Error(`writeCmdStanCsv: dense inverse mass matrix of length ${m.length} is not square`);
   lines.push('# Elements of inverse mass matrix:');
-  for (let i = 0; i < dim; i++) lines.push(`# ${Array.from(m.subarray(i * dim, (i + 1) * dim), formatValue).join(', ')}`);
+  for (let i = 0; i < side; i++) lines.push(`# ${Array.from(m.subarray(i * side, (i + 1) * side), formatValue).join(', ')}`);
   return lines;
 }
+
+/**
+ * A low-rank metric, M⁻¹ = S (I + U(Λ − I)Uᵀ) S: first the diagonal of M⁻¹ under Stan's heading
+ * (what CmdStan readers, ours included, take as a diag_e metric), then the factors under
+ * headings no CmdStan reader knows, so the full metric is in the file without confusing them.
+ */
+function lowRankLines(m: Float64Array, dim: number): string[] {
+  const f = unpackLowRank(m, dim);
+  const k = f.eigenvalues.length;
+  const diag = Array.from(f.variance, (v, i) => {
+    let s = 1;
+    for (let r = 0; r < k; r++) s += (f.eigenvalues[r] - 1) * f.eigenvectors[r * dim + i] ** 2;
+    return v * s;
+  });
+  const row = (a: ArrayLike<number>) => `# ${Array.from(a, formatValue).join(', ')}`;
+  const lines = ['# Diagonal elements of inverse mass matrix:', row(diag), `# Low-rank inverse mass matrix (hbnn): S (I + U (L - I) U^T) S, rank ${k}`, '# Diagonal S^2:', row(f.variance), '# Eigenvalues L:', row(f.eigenvalues), '# Eigenvectors U (one per line):'];
+  for (let r = 0; r < k; r++) lines.push(row(f.eigenvectors.subarray(r * dim, (r + 1) * dim)));
+  return lines;
+}
+

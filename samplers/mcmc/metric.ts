@@ -2,14 +2,15 @@
  * Euclidean metrics for Hamiltonian samplers: a mass matrix M, given (as Stan does) by its
  * inverse. Kinetic energy is ½ pᵀM⁻¹p and momenta are drawn from N(0, M).
  *
- * `inverseMassMatrix` is diagonal (length dim) or dense (dim×dim, row-major). Treat the array as
+ * `inverseMassMatrix` is diagonal (length dim), dense (dim×dim, row-major) or low-rank plus
+ * diagonal (packed, length dim + k·(dim + 1), see `lowRankInverseMassMatrix`). Treat the array as
  * immutable once handed to a sampler: the metric (and, for dense, its Cholesky factor) is cached
  * per array object, so warmup always installs a new array rather than writing into the old one.
  */
 import { cholesky } from '../../core/linalg.js';
 import type { Rng } from '../../core/rng.js';
 
-export type MetricKind = 'diag' | 'dense';
+export type MetricKind = 'diag' | 'dense' | 'lowrank';
 
 export interface EuclideanMetric {
   readonly kind: MetricKind;
@@ -35,9 +36,10 @@ export function euclideanMetric(inverseMassMatrix: Float64Array, dim: number): E
   let metric: EuclideanMetric;
   if (inverseMassMatrix.length === dim) metric = diagonalMetric(inverseMassMatrix, dim);
   else if (inverseMassMatrix.length === dim * dim) metric = denseMetric(inverseMassMatrix, dim);
+  else if (lowRankOf(inverseMassMatrix.length, dim) > 0) metric = lowRankMetric(unpackLowRank(inverseMassMatrix, dim), inverseMassMatrix);
   else {
     throw new Error(
-      `inverseMassMatrix must have length ${dim} (diagonal) or ${dim * dim} (dense ${dim}×${dim}), got ${inverseMassMatrix.length}`,
+      `inverseMassMatrix must have length ${dim} (diagonal) or ${dim * dim} (dense ${dim}×${dim}), or ${dim} + k·${dim + 1} with 1 <= k <= ${dim} (low-rank), got ${inverseMassMatrix.length}`,
     );
   }
   cache.set(inverseMassMatrix, metric);
@@ -46,12 +48,13 @@ export function euclideanMetric(inverseMassMatrix: Float64Array, dim: number): E
 
 /** The kind of metric that `inverseMassMatrix` describes for dimension `dim` (dim = 1 counts as diagonal). */
 export function metricKind(inverseMassMatrix: Float64Array, dim: number): MetricKind {
-  return inverseMassMatrix.length === dim ? 'diag' : 'dense';
+  if (inverseMassMatrix.length === dim) return 'diag';
+  return lowRankOf(inverseMassMatrix.length, dim) > 0 ? 'lowrank' : 'dense';
 }
 
 /** The identity of the given kind: the starting metric before any adaptation, as in Stan. */
 export function identityInverseMassMatrix(dim: number, kind: MetricKind): Float64Array {
-  if (kind === 'diag') return new Float64Array(dim).fill(1);
+  if (kind === 'diag' || kind === 'lowrank') return new Float64Array(dim).fill(1); // rank 0: the diagonal identity
   const m = new Float64Array(dim * dim);
   for (let i = 0; i < dim; i++) m[i * dim + i] = 1;
   return m;
@@ -138,4 +141,134 @@ function inverseMassCholesky(a: Float64Array, dim: number, name: string): Float6
   } catch (e) {
     throw new Error(`${name}: must be positive definite (${(e as Error).message})`);
   }
+}
+
+/**
+ * A low-rank plus diagonal inverse metric (nutpie's; Seyboldt, Carlson & Carpenter 2026):
+ *
+ *   M⁻¹ = S (I + U (Λ − I) Uᵀ) S,   S = diag(√variance),
+ *
+ * with U (dim×k) orthonormal and Λ = diag(eigenvalues) > 0: a covariance that is the diagonal
+ * `variance` except along k directions of the rescaled space. Every operation is O(dim·k).
+ */
+export interface LowRankFactors {
+  /** The diagonal scale S², length dim (positive). */
+  readonly variance: Float64Array;
+  /** Λ, length k (positive). */
+  readonly eigenvalues: Float64Array;
+  /** Uᵀ row-major: k rows of length dim, orthonormal. */
+  readonly eigenvectors: Float64Array;
+}
+
+/** k of a packed low-rank array of `length` for dimension `dim`, or 0 when it is not one (k = 0 is the diagonal metric). */
+export function lowRankOf(length: number, dim: number): number {
+  if (dim < 2 || length <= dim || length === dim * dim || (length - dim) % (dim + 1) !== 0) return 0;
+  const k = (length - dim) / (dim + 1);
+  return k <= dim ? k : 0;
+}
+
+/** Packs factors into the one Float64Array a sampler's params carry: [variance | eigenvalues | Uᵀ rows]. */
+export function lowRankInverseMassMatrix(f: LowRankFactors): Float64Array {
+  const dim = f.variance.length;
+  const k = f.eigenvalues.length;
+  if (k < 1 || k > dim) throw new Error(`lowRankInverseMassMatrix: rank must be in [1, ${dim}], got ${k}`);
+  if (f.eigenvectors.length !== k * dim) throw new Error(`lowRankInverseMassMatrix: eigenvectors must have length k·dim = ${k * dim}, got ${f.eigenvectors.length}`);
+  const out = new Float64Array(dim + k * (dim + 1));
+  out.set(f.variance, 0);
+  out.set(f.eigenvalues, dim);
+  out.set(f.eigenvectors, dim + k);
+  return out;
+}
+
+/** The factors of a packed low-rank inverse metric (views into `packed`). */
+export function unpackLowRank(packed: Float64Array, dim: number): LowRankFactors {
+  const k = lowRankOf(packed.length, dim);
+  if (k === 0) throw new Error(`unpackLowRank: length ${packed.length} is not a low-rank inverse metric for dim ${dim} (dim + k·(dim + 1))`);
+  return { variance: packed.subarray(0, dim), eigenvalues: packed.subarray(dim, dim + k), eigenvectors: packed.subarray(dim + k) };
+}
+
+/** The dense dim×dim matrix of a low-rank inverse metric (for output and tests; O(dim²·k)). */
+export function lowRankToDense(f: LowRankFactors): Float64Array {
+  const dim = f.variance.length;
+  const k = f.eigenvalues.length;
+  const out = new Float64Array(dim * dim);
+  for (let i = 0; i < dim; i++) {
+    for (let j = 0; j < dim; j++) {
+      let v = i === j ? 1 : 0;
+      for (let r = 0; r < k; r++) v += (f.eigenvalues[r] - 1) * f.eigenvectors[r * dim + i] * f.eigenvectors[r * dim + j];
+      out[i * dim + j] = Math.sqrt(f.variance[i] * f.variance[j]) * v;
+    }
+  }
+  return out;
+}
+
+function checkLowRank(f: LowRankFactors, dim: number): void {
+  const k = f.eigenvalues.length;
+  for (let i = 0; i < dim; i++) {
+    if (!(f.variance[i] > 0) || !Number.isFinite(f.variance[i])) throw new Error(`inverseMassMatrix (low-rank): variance ${i} must be positive and finite, got ${f.variance[i]}`);
+  }
+  for (let r = 0; r < k; r++) {
+    if (!(f.eigenvalues[r] > 0) || !Number.isFinite(f.eigenvalues[r])) throw new Error(`inverseMassMatrix (low-rank): eigenvalue ${r} must be positive and finite, got ${f.eigenvalues[r]}`);
+    for (let q = 0; q <= r; q++) {
+      let dot = 0;
+      for (let i = 0; i < dim; i++) dot += f.eigenvectors[r * dim + i] * f.eigenvectors[q * dim + i];
+      if (Math.abs(dot - (q === r ? 1 : 0)) > 1e-6) throw new Error(`inverseMassMatrix (low-rank): eigenvectors must be orthonormal, but u${r}·u${q} = ${dot}`);
+    }
+  }
+}
+
+function lowRankMetric(f: LowRankFactors, packed: Float64Array): EuclideanMetric {
+  const dim = f.variance.length;
+  const k = f.eigenvalues.length;
+  checkLowRank(f, dim);
+  const { eigenvalues: lambda, eigenvectors: u } = f;
+  const scale = Float64Array.from(f.variance, Math.sqrt); // S
+  const w = new Float64Array(dim);
+  const proj = new Float64Array(k);
+  // proj = Uᵀ w, the coordinates of w along the k directions.
+  const project = (): void => {
+    for (let r = 0; r < k; r++) {
+      let s = 0;
+      for (let i = 0; i < dim; i++) s += u[r * dim + i] * w[i];
+      proj[r] = s;
+    }
+  };
+  return {
+    kind: 'lowrank',
+    dim,
+    inverseMassMatrix: packed,
+    kineticEnergy(p) {
+      let t = 0;
+      for (let i = 0; i < dim; i++) {
+        w[i] = scale[i] * p[i];
+        t += w[i] * w[i];
+      }
+      project();
+      for (let r = 0; r < k; r++) t += (lambda[r] - 1) * proj[r] * proj[r];
+      return 0.5 * t;
+    },
+    velocity(p, out) {
+      for (let i = 0; i < dim; i++) w[i] = scale[i] * p[i];
+      project();
+      for (let r = 0; r < k; r++) proj[r] *= lambda[r] - 1;
+      for (let i = 0; i < dim; i++) {
+        let s = w[i];
+        for (let r = 0; r < k; r++) s += u[r * dim + i] * proj[r];
+        out[i] = scale[i] * s;
+      }
+      return out;
+    },
+    sampleMomentum(rng, out) {
+      // M = S⁻¹ (I + U(Λ⁻¹ − I)Uᵀ) S⁻¹, whose square root is S⁻¹ (I + U(Λ^{-1/2} − I)Uᵀ).
+      for (let i = 0; i < dim; i++) w[i] = rng.normal();
+      project();
+      for (let r = 0; r < k; r++) proj[r] *= 1 / Math.sqrt(lambda[r]) - 1;
+      for (let i = 0; i < dim; i++) {
+        let s = w[i];
+        for (let r = 0; r < k; r++) s += u[r * dim + i] * proj[r];
+        out[i] = s / scale[i];
+      }
+      return out;
+    },
+  };
 }

@@ -9,11 +9,12 @@ import type { AnySampler, LogDensity, ParamInfo, PosteriorTarget, SamplerInfo, S
 import { shapeSize } from '../../core/shape.js';
 import type { ChainDraws, DrawStats } from '../trace/trace.js';
 import { orderStats, statRow, type StatRow } from '../trace/draw_stats.js';
-import { metricKindOf, type ChainPhase, type FailedChain } from '../trace/trace_meta.js';
+import { metricKindOf, type AdaptationReport, type ChainPhase, type FailedChain } from '../trace/trace_meta.js';
 import { evaluateAt } from '../mcmc/evaluate.js';
 import { identityInverseMassMatrix } from '../mcmc/metric.js';
-import { windowAdaptation, type WindowAdaptation, type WindowAdaptationState } from '../adaptation/window_adaptation.js';
 import type { WindowScheduleOptions } from '../adaptation/window_schedule.js';
+import { stanAdapter, type AdaptName, type WarmupAdapter } from '../adaptation/warmup_adapter.js';
+import { fisherAdaptation } from '../adaptation/fisher_adaptation.js';
 import { CheckpointWriter } from './checkpoint.js';
 import type { ChainProgress, ProgressReporter } from './progress_events.js';
 import { PAUSE_POLL_MS, type RunControl } from './run_control.js';
@@ -27,6 +28,8 @@ export interface ChainTask {
   keepWarmup: boolean;
   targetAccept: number;
   adaptMassMatrix: boolean;
+  /** The warmup scheme (samplers/adaptation/warmup_adapter.ts). */
+  adapt: AdaptName;
   windows: WindowScheduleOptions;
   init: { kind: 'jitter'; radius: number } | { kind: 'point'; position: Float64Array };
   stepSize?: number;
@@ -50,6 +53,8 @@ export interface ChainResult {
   secondsTotal: number;
   /** What went wrong without failing the chain (its checkpoint stopped, say). */
   warnings: string[];
+  /** What warmup did, when it ran to the end. */
+  adaptation?: AdaptationReport;
 }
 
 /** A target that counts gradient evaluations and the time spent inside them. */
@@ -142,8 +147,7 @@ export class ChainRunner {
   private readonly width: number;
   private state: SamplerState;
   private params: SamplerParams;
-  private readonly adaptation?: WindowAdaptation;
-  private adaptState?: WindowAdaptationState;
+  private readonly adaptation?: WarmupAdapter;
   private readonly drawBuf: DrawBuffer;
   private readonly warmupBuf?: DrawBuffer;
   private checkpoint?: CheckpointWriter;
@@ -185,19 +189,15 @@ export class ChainRunner {
     if (task.stepSize !== undefined) this.params.stepSize = task.stepSize;
     const adaptable = typeof this.params.stepSize === 'number' && this.params.inverseMassMatrix instanceof Float64Array;
     if (task.tune > 0 && adaptable) {
-      this.adaptation = windowAdaptation({
-        numWarmup: task.tune,
-        targetAccept: task.targetAccept,
-        adaptMassMatrix: task.adaptMassMatrix,
-        ...task.windows,
-      });
-      this.adaptState = this.adaptation.init(this.rng, this.state, this.target, this.params);
-      this.params = this.adaptState.params;
+      this.adaptation = task.adapt === 'stan' || !task.adaptMassMatrix
+        ? stanAdapter({ numWarmup: task.tune, targetAccept: task.targetAccept, adaptMassMatrix: task.adaptMassMatrix, ...task.windows })
+        : fisherAdaptation({ numWarmup: task.tune, targetAccept: task.targetAccept, lowRank: task.adapt === 'fisher-low-rank', keepInitialMetric: task.inverseMassMatrix !== undefined });
+      this.params = this.adaptation.init(this.rng, this.state, this.target, this.params);
     }
     this.drawBuf = new DrawBuffer(task.draws, this.width);
     if (task.keepWarmup) this.warmupBuf = new DrawBuffer(task.tune, this.width);
     if (task.checkpointDir) this.checkpoint = this.openCheckpoint(task.checkpointDir, layout.params);
-    if (task.tune === 0) this.checkpoint?.writeAdaptation(this.params.stepSize, this.params.inverseMassMatrix);
+    if (task.tune === 0) this.checkpoint?.writeAdaptation(this.params.stepSize, this.params.inverseMassMatrix, dim);
   }
 
   /** Where the chain is: 'warmup' or 'sampling' (a chain that could not be built failed in 'init'). */
@@ -242,10 +242,9 @@ export class ChainRunner {
     this.state = state;
     if (info.isDivergent) this.numDivergences += warmup ? 0 : 1;
     const row = statRow(state.logDensity, info, usedParams);
-    if (warmup && this.adaptation && this.adaptState) {
-      this.adaptState = this.adaptation.update(this.rng, this.adaptState, state, info, this.target);
-      this.params = this.adaptState.params;
-      if (this.iteration === this.task.tune - 1) this.params = this.adaptation.finalParams(this.adaptState);
+    if (warmup && this.adaptation) {
+      this.params = this.adaptation.update(this.rng, state, info, this.target);
+      if (this.iteration === this.task.tune - 1) this.params = this.adaptation.finalParams();
     }
     // Only rows that are kept are filled: derived quantities are computed once per kept draw.
     if (!warmup || this.warmupBuf || this.checkpoint) this.constrain(state.position, this.scratch);
@@ -253,7 +252,7 @@ export class ChainRunner {
     else this.warmupBuf?.push(row, this.scratch);
     this.checkpoint?.writeDraw(row, warmup, this.scratch);
     this.iteration += 1;
-    if (this.iteration === this.task.tune) this.checkpoint?.writeAdaptation(this.params.stepSize, this.params.inverseMassMatrix);
+    if (this.iteration === this.task.tune) this.checkpoint?.writeAdaptation(this.params.stepSize, this.params.inverseMassMatrix, this.target.dim);
     const seconds = (performance.now() - t0) / 1000;
     if (warmup) this.elapsed.warmupSeconds += seconds;
     else this.elapsed.samplingSeconds += seconds;
@@ -264,7 +263,8 @@ export class ChainRunner {
     const to = this.task.streamDraws ? this.drawBuf.n : this.drawsReported;
     const newDraws = this.drawBuf.rows(this.drawsReported, to);
     this.drawsReported = to;
-    return { chain: this.task.chain, iteration: this.iteration, tune: this.task.tune, draws: this.task.draws, divergences: this.numDivergences, newDraws };
+    const phase = this.iteration < this.task.tune && this.adaptation ? this.adaptation.phaseOf(this.iteration) : undefined;
+    return { chain: this.task.chain, iteration: this.iteration, tune: this.task.tune, draws: this.task.draws, divergences: this.numDivergences, newDraws, ...(phase ? { phase } : {}) };
   }
 
   /** A chain that failed: its checkpoint file is closed as it stands (no footer: the run did not finish). */
@@ -298,6 +298,7 @@ export class ChainRunner {
       secondsInGradient: this.target.secondsInGradient,
       secondsTotal: (performance.now() - this.started) / 1000,
       warnings: [...this.warnings],
+      ...(this.adaptation && this.iteration >= this.task.tune ? { adaptation: this.adaptation.report() } : {}),
     };
   }
 }

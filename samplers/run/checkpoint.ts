@@ -13,7 +13,7 @@ import { chainOfFile, MANIFEST_FILE, readManifest, type CheckpointManifest } fro
 import { shapeSize } from '../../core/shape.js';
 import { Trace, type ChainDraws, type StatRow } from '../trace/trace.js';
 import { cutToShortest } from '../trace/cut_to_shortest.js';
-import type { MetricKindName, TraceMeta } from '../trace/trace_meta.js';
+import { metricKindOf, type MetricKindName, type TraceMeta } from '../trace/trace_meta.js';
 import type { ParamInfo } from '../types.js';
 import { CmdStanCsvWriter } from '../io/cmdstan_writer.js';
 import { preambleLines, metaFromSettings } from '../io/cmdstan_preamble.js';
@@ -93,9 +93,10 @@ export class CheckpointWriter {
     this.writer.writeDraw(stats, values);
   }
 
-  /** The adapted step size and inverse metric, as CmdStan writes them after warmup. */
-  writeAdaptation(stepSize: number | undefined, inverseMassMatrix: Float64Array | undefined): void {
-    this.writer.writeAdaptation({ stepSize, inverseMassMatrix }, this.run.metric);
+  /** The adapted step size and inverse metric, as CmdStan writes them after warmup (given `dim`, of the kind the array is: warmup may change it). */
+  writeAdaptation(stepSize: number | undefined, inverseMassMatrix: Float64Array | undefined, dim?: number): void {
+    const metric = inverseMassMatrix && dim !== undefined ? metricKindOf(inverseMassMatrix.length, dim) : this.run.metric;
+    this.writer.writeAdaptation({ stepSize, inverseMassMatrix }, metric, dim);
   }
 
   /** Ends the file with the chain's elapsed times (a finished chain's file is then a complete CmdStan CSV). */

@@ -22,10 +22,10 @@ export function createProgress(enabled: boolean | undefined, chains: readonly nu
   // Chains are numbered from 1 on screen, as CmdStan's chain ids; the map keeps the 0-based index.
   const bars = new Map(chains.map((c) => [c, group.add(total, { chain: c + 1, phase: 'warmup', speed: '0', divergences: 0, note: '' })]));
   return {
-    update({ chain, iteration, divergences }) {
+    update({ chain, iteration, divergences, phase }) {
       const seconds = (Date.now() - start) / 1000;
       bars.get(chain)?.update(iteration, {
-        phase: iteration < tune ? 'warmup' : 'sampling',
+        phase: iteration < tune ? (phase ? `warmup (${phase})` : 'warmup') : 'sampling',
         speed: seconds > 0 ? (iteration / seconds).toFixed(0) : '0',
         divergences,
       });

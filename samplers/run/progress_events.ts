@@ -16,6 +16,8 @@ export interface ChainProgress {
   draws: number;
   /** Post-warmup divergent transitions so far. */
   divergences: number;
+  /** The warmup phase the chain is in, as its adaptation names it ('init buffer', 'early', …); absent after warmup. */
+  phase?: string;
   /**
    * The post-warmup draws made since the previous report for this chain, constrained and
    * row-major (`values.length / width` rows), with their sampler statistics. Empty during warmup,

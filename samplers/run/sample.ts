@@ -49,6 +49,7 @@ export async function sample(target: PosteriorTarget, given: SampleOptions | nul
     draws: settings.draws,
     tune: settings.tune,
     targetAccept: settings.targetAccept,
+    adapt: settings.adapt,
     parallel: options.parallel ?? false,
     secondsTotal: (performance.now() - started) / 1000,
   });
@@ -140,6 +141,7 @@ function chainTasks(points: (Float64Array | undefined)[], settings: RunSettings,
     keepWarmup: options.keepWarmup ?? false,
     targetAccept,
     adaptMassMatrix: options.adaptMassMatrix ?? true,
+    adapt: settings.adapt,
     windows: options.windows ?? {},
     init: p ? { kind: 'point', position: p } : { kind: 'jitter', radius: initRadius },
     stepSize: options.stepSize,
@@ -214,6 +216,7 @@ function assembleTrace(target: PosteriorTarget, outcome: RunOutcome, meta: Trace
         numGradEvals: r.numGradEvals,
         secondsInGradient: r.secondsInGradient,
         secondsTotal: r.secondsTotal,
+        ...(r.adaptation ? { adaptation: r.adaptation } : {}),
       })),
     },
   });

@@ -12,6 +12,7 @@ import { samplerFactory, workerSpecOf, type BuiltInSamplerName } from '../regist
 import { traceLayout } from './chain_runner.js';
 import type { WorkerTargetSpec } from './parallel/protocol.js';
 import type { AdviInit } from '../vi/advi_initializer.js';
+import { checkAdaptName, type AdaptName } from '../adaptation/warmup_adapter.js';
 
 export type InitPoint = Float64Array | readonly number[];
 export type InitOption = 'jitter' | 'advi+adapt_diag' | 'pathfinder' | InitPoint | readonly InitPoint[];
@@ -56,12 +57,19 @@ export interface SampleOptions {
   onProgress?: (progress: ChainProgress) => void;
   adviInit?: AdviInit;
   workerTarget?: WorkerTargetSpec;
+  /**
+   * The warmup: 'stan' (Stan's windowed adaptation, the default), 'fisher' (nutpie's diagonal
+   * Fisher-divergence metric and schedule) or 'fisher-low-rank' (low-rank plus diagonal);
+   * see docs/samplers.md. `dense: true` and `windows` go with 'stan'.
+   */
+  adapt?: AdaptName;
 }
 
 /** The option names `sample` accepts; typed so that the list and `SampleOptions` cannot drift apart. */
 const SAMPLE_OPTION_NAMES: Record<keyof SampleOptions, true> = {
   sampler: true, chains: true, draws: true, tune: true, seed: true, init: true, initRadius: true, parallel: true, progress: true, checkpoint: true, targetAccept: true,
   keepWarmup: true, adaptMassMatrix: true, dense: true, stepSize: true, inverseMassMatrix: true, windows: true, signal: true, control: true, onProgress: true, adviInit: true, workerTarget: true,
+  adapt: true,
 };
 
 /** The options every chain shares, checked and with their defaults filled in. */
@@ -76,6 +84,21 @@ export interface RunSettings {
   targetAccept: number;
   initRadius: number;
   inverseMassMatrix?: Float64Array;
+  adapt: AdaptName;
+}
+
+/** The warmup scheme when `adapt` is not given. */
+export const DEFAULT_ADAPT: AdaptName = 'stan';
+
+/** `adapt`, checked against the options it cannot go with. */
+function resolveAdapt(options: SampleOptions): AdaptName {
+  if (options.adapt === undefined) return DEFAULT_ADAPT;
+  const adapt = checkAdaptName(options.adapt);
+  if (adapt === 'stan') return adapt;
+  if (options.dense) throw new Error(`sample: adapt '${adapt}' adapts a ${adapt === 'fisher' ? 'diagonal' : 'low-rank plus diagonal'} metric; dense: true needs adapt 'stan'`);
+  if (options.windows !== undefined) throw new Error(`sample: windows sets Stan's warmup windows; with adapt '${adapt}' leave it out (or use adapt 'stan')`);
+  if (options.adaptMassMatrix === false) throw new Error(`sample: adaptMassMatrix: false adapts the step size only, as adapt 'stan' does; adapt '${adapt}' needs it true`);
+  return adapt;
 }
 
 function checkTarget(target: PosteriorTarget): void {
@@ -150,13 +173,16 @@ function resolveSettings(dim: number, options: SampleOptions): RunSettings {
   if (!(initRadius >= 0) || !Number.isFinite(initRadius)) throw new Error(`sample: initRadius must be a finite number >= 0, got ${initRadius}`);
   if (options.stepSize !== undefined && !(options.stepSize > 0 && Number.isFinite(options.stepSize))) throw new Error(`sample: stepSize must be positive and finite, got ${options.stepSize}`);
   const inverseMassMatrix = options.inverseMassMatrix === undefined ? undefined : checkInverseMassMatrix(options.inverseMassMatrix, dim, options.dense ?? false);
+  const adapt = resolveAdapt(options);
+  if (adapt === 'fisher-low-rank' && sampler.name === 'mala') throw new Error("sample: adapt 'fisher-low-rank' needs a sampler that takes a low-rank metric (nuts, hmc); mala's metric is diagonal, use adapt 'fisher'");
+  if (adapt !== 'stan' && inverseMassMatrix && inverseMassMatrix.length !== dim) throw new Error(`sample: adapt '${adapt}' starts from a diagonal inverseMassMatrix (length ${dim}), got length ${inverseMassMatrix.length}`);
   // Checked before any work, so that a run that cannot go to workers fails at once.
   let workerSpec: SamplerSpec | undefined;
   if (options.parallel) {
     if (!options.workerTarget) throw new Error('sample: parallel: true needs options.workerTarget { module, exportName, args } so each worker can rebuild the target');
     workerSpec = workerSpecOf(sampler);
   }
-  return { sampler, workerSpec, chains, draws, tune, seed, targetAccept, initRadius, inverseMassMatrix };
+  return { sampler, workerSpec, chains, draws, tune, seed, targetAccept, initRadius, inverseMassMatrix, adapt };
 }
 
 function resolveSampler(s: SampleOptions['sampler']): AnySampler {

@@ -4,8 +4,35 @@
  * step size and inverse metric, elapsed times) live on each chain's `ChainDraws` instead.
  */
 
-/** Kind of the inverse metric: a vector (diag_e in CmdStan) or a row-major dim×dim matrix (dense_e). */
-export type MetricKindName = 'diag' | 'dense';
+/**
+ * Kind of the inverse metric: a vector (diag_e in CmdStan), a row-major dim×dim matrix (dense_e),
+ * or hbnn's packed low-rank plus diagonal metric (samplers/mcmc/metric.ts; no CmdStan kind).
+ */
+export type MetricKindName = 'diag' | 'dense' | 'lowrank';
+
+/** One stretch of warmup as the adaptation scheme names it (`AdaptationReport.phases`). */
+export interface WarmupPhase {
+  name: string;
+  /** First warmup iteration (0-based) and one past the last. */
+  start: number;
+  end: number;
+}
+
+/** What warmup did in one chain (`meta.perChain[c].adaptation`); plain numbers, so it survives JSON. */
+export interface AdaptationReport {
+  /** The `adapt` scheme: 'stan', 'fisher' or 'fisher-low-rank'. */
+  adapt: string;
+  metric: MetricKindName;
+  stepSize: number;
+  /** Times the metric changed during warmup. */
+  metricUpdates: number;
+  phases: WarmupPhase[];
+  /** Low-rank metrics: the rank k and the eigenvalues Λ of the rescaled covariance. */
+  rank?: number;
+  eigenvalues?: number[];
+  /** Fisher schemes: the location μ = x̄ + σ²·ḡ of the affine fit (translation leaves Euclidean HMC unchanged; reported only). */
+  shift?: number[];
+}
 
 /** Cost accounting of one chain (`meta.perChain`), for benchmarks and `samplerOverhead`. */
 export interface ChainCost {
@@ -16,6 +43,8 @@ export interface ChainCost {
   numGradEvals: number;
   secondsInGradient: number;
   secondsTotal: number;
+  /** What warmup did (absent for a chain run without warmup or adaptation). */
+  adaptation?: AdaptationReport;
 }
 
 /** The part of a chain's run where it failed: its initialisation, warmup or post-warmup sampling. */
@@ -47,6 +76,8 @@ export interface TraceMeta {
   numWarmup?: number;
   /** δ of dual averaging (CmdStan's adapt delta). */
   targetAccept?: number;
+  /** The warmup scheme (`sample`'s `adapt` option). */
+  adapt?: string;
   /** Kind of inverse metric the chains used. */
   metric?: MetricKindName;
   /** Dimension of the unconstrained space (the metric's size). */
@@ -87,12 +118,15 @@ export interface TraceMeta {
   stepSize?: number;
 }
 
-/** The CmdStan name of a metric kind. */
+/** The CmdStan name of a metric kind; a low-rank metric is written as diag_e (its diagonal is what CmdStan readers take). */
 export function cmdStanMetric(kind: MetricKindName): 'diag_e' | 'dense_e' {
   return kind === 'dense' ? 'dense_e' : 'diag_e';
 }
 
 /** The kind of an inverse metric of `length` for a target of dimension `dim` (dim 1 reads as diagonal). */
 export function metricKindOf(length: number, dim: number): MetricKindName {
-  return dim > 1 && length === dim * dim ? 'dense' : 'diag';
+  if (dim > 1 && length === dim * dim) return 'dense';
+  // dim + k·(dim + 1), 1 <= k <= dim: the packed low-rank layout (never dim² for dim > 1).
+  if (dim > 1 && length > dim && (length - dim) % (dim + 1) === 0 && (length - dim) / (dim + 1) <= dim) return 'lowrank';
+  return 'diag';
 }

@@ -1,0 +1,79 @@
+/**
+ * One warmup scheme on the study's hierarchical BNN (763 parameters, the post's data): 1 chain,
+ * target accept 0.9 as `hbnn reproduce` uses, reporting gradients to the end of sampling, lp__
+ * bulk-ESS per gradient, the tree depths, divergences and wall time. Issue #13's check that the
+ * default warmup is worth it on the model the study is about.
+ *
+ * Run: `node dist/bench/adaptation_bnn.bench.js [--adapt fisher-low-rank] [--tune 400] [--draws 1000]
+ * [--seed 1] [--init jitter|advi] [--out FILE.json]`. One run takes minutes (Stan's 1000 + 1000 about 10).
+ */
+import { sample } from '../samplers/run/sample.js';
+import { essBulk } from '../samplers/diagnostics/ess.js';
+import { adviInitializer } from '../samplers/vi/advi_initializer.js';
+import { checkAdaptName } from '../samplers/adaptation/warmup_adapter.js';
+import { buildHierarchical } from '../models/bnn/study_targets.js';
+import { loadStudyData } from '../models/data/study_data.js';
+import { WIECKI2018_PATH } from '../models/data/wiecki2018.js';
+import { isMainModule, writeResultIfAsked } from './script.js';
+
+export interface BnnAdaptationRow {
+  adapt: string;
+  tune: number;
+  draws: number;
+  init: string;
+  gradients: number;
+  lpBulkEss: number;
+  essPerGradient: number;
+  divergences: number;
+  /** Tree depths of the draws, how many at each depth. */
+  treeDepths: Record<string, number>;
+  stepSize: number;
+  metric: string;
+  rank?: number;
+  metricUpdates?: number;
+  warmupSeconds: number;
+  seconds: number;
+}
+
+export async function benchAdaptationBnn(o: { adapt: string; tune: number; draws: number; seed: number; init: 'jitter' | 'advi' }): Promise<BnnAdaptationRow> {
+  const model = buildHierarchical({ study: loadStudyData(WIECKI2018_PATH) });
+  const t0 = performance.now();
+  let warmupEnd = 0;
+  const trace = await sample(model, {
+    adapt: checkAdaptName(o.adapt), tune: o.tune, draws: o.draws, chains: 1, seed: o.seed, targetAccept: 0.9, progress: false,
+    ...(o.init === 'advi' ? { init: 'advi+adapt_diag' as const, adviInit: adviInitializer({}) } : {}),
+    onProgress: (p) => {
+      if (!warmupEnd && p.iteration >= o.tune) warmupEnd = performance.now();
+    },
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const chain = trace.meta.perChain![0];
+  const lp = trace.stat('lp')!;
+  const depth = trace.stat('treeDepth')![0];
+  const treeDepths: Record<string, number> = {};
+  for (const d of depth) treeDepths[d] = (treeDepths[d] ?? 0) + 1;
+  const lpBulkEss = essBulk(lp);
+  const a = chain.adaptation;
+  return {
+    adapt: o.adapt, tune: o.tune, draws: o.draws, init: o.init,
+    gradients: chain.numGradEvals, lpBulkEss, essPerGradient: lpBulkEss / chain.numGradEvals,
+    divergences: trace.stat('diverging')![0].reduce((s, v) => s + v, 0),
+    treeDepths, stepSize: a?.stepSize ?? NaN, metric: a?.metric ?? '?',
+    ...(a?.rank !== undefined ? { rank: a.rank } : {}),
+    ...(a?.metricUpdates !== undefined ? { metricUpdates: a.metricUpdates } : {}),
+    warmupSeconds: warmupEnd ? (warmupEnd - t0) / 1000 : NaN, seconds,
+  };
+}
+
+if (isMainModule(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const opt = (name: string, dflt: string) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? args[i + 1] : dflt;
+  };
+  const init = opt('init', 'jitter');
+  if (init !== 'jitter' && init !== 'advi') throw new Error(`--init must be jitter or advi, got ${init}`);
+  const row = await benchAdaptationBnn({ adapt: opt('adapt', 'fisher-low-rank'), tune: Number(opt('tune', '400')), draws: Number(opt('draws', '1000')), seed: Number(opt('seed', '1')), init });
+  console.log(JSON.stringify(row));
+  writeResultIfAsked(args, row);
+}
