@@ -11,6 +11,7 @@ import { singlePath, type PathResult } from './single_path.js';
 import { paretoSmooth } from './pareto_smoothing.js';
 import type { PathfinderSettings } from './pathfinder_options.js';
 import { PathfinderError } from './pathfinder_error.js';
+import * as libm from '../../../core/libm.js';
 
 export interface PooledDraws {
   readonly paths: readonly PathResult[];
@@ -59,7 +60,7 @@ export async function multiPath(
     for (let i = 0; i < r.draws.logP.length; i++) logRatio[at + i] = r.draws.logP[i] - r.draws.logQ[i];
     at += r.draws.logP.length;
   }
-  if (!s.psisResample) return { paths, failures, draws, logP, logWeights: new Float64Array(n).fill(-Math.log(n)), paretoK: NaN };
+  if (!s.psisResample) return { paths, failures, draws, logP, logWeights: new Float64Array(n).fill(-libm.log(n)), paretoK: NaN };
   const { logWeights, k } = paretoSmooth(logRatio);
   return { paths, failures, draws, logP, logWeights, paretoK: k };
 }
@@ -69,7 +70,7 @@ export function resampleIndices(logWeights: Float64Array, n: number, rng: Rng): 
   const cdf = new Float64Array(logWeights.length);
   let acc = 0;
   for (let i = 0; i < logWeights.length; i++) {
-    acc += Math.exp(logWeights[i]);
+    acc += libm.exp(logWeights[i]);
     cdf[i] = acc;
   }
   const out = new Int32Array(n);

@@ -38,7 +38,7 @@ export function updateDiagonal(alpha: Float64Array, { s, y }: CurvaturePair): Fl
     sAinvS += (s[i] * s[i]) / alpha[i];
   }
   const sy = dot(s, y);
-  return Float64Array.from(alpha, (a, i) => sy / (yAy / a + y[i] * y[i] - (yAy / sAinvS) * (s[i] / a) ** 2));
+  return Float64Array.from(alpha, (a, i) => sy / (yAy / a + y[i] * y[i] - (yAy / sAinvS) * (s[i] / a) * (s[i] / a)));
 }
 
 export interface NormalApproximation {
@@ -115,7 +115,7 @@ export function normalApproximation(alpha: Float64Array, pairs: readonly Curvatu
         for (let j = 0; j < k; j++) {
           let s = 0;
           for (let i = j; i < k; i++) s += lBar[i * k + j] * q[c * k + i];
-          extra += s * s - q[c * k + j] ** 2;
+          extra += s * s - q[c * k + j] * q[c * k + j];
         }
         return a * (1 + extra);
       });

@@ -19,6 +19,7 @@ import { multiPath, resampleIndices } from './multi_path.js';
 import { traceOfDraws } from './trace_of_draws.js';
 import type { LbfgsStop } from './lbfgs.js';
 import { PathfinderError } from './pathfinder_error.js';
+import * as libm from '../../../core/libm.js';
 
 export { PathfinderError } from './pathfinder_error.js';
 export type { PathfinderOptions } from './pathfinder_options.js';
@@ -89,7 +90,7 @@ export async function pathfinder(target: PosteriorTarget, options: PathfinderOpt
     mean,
     sd,
     paretoK: pool.paretoK,
-    ess: 1 / pool.logWeights.reduce((acc, lw) => acc + Math.exp(2 * lw), 0),
+    ess: 1 / pool.logWeights.reduce((acc, lw) => acc + libm.exp(2 * lw), 0),
     paths: pool.paths.map((r) => ({
       elbo: r.elbo, bestIteration: r.bestIteration, lbfgsIterations: r.lbfgsIterations, lbfgsStop: r.lbfgsStop, elboPath: r.elboPath,
       mean: r.approximation.mean.slice(), variances: r.approximation.variances(),
@@ -124,7 +125,12 @@ function moments(draws: Float64Array, dim: number): { mean: Float64Array; sd: Fl
   const mean = new Float64Array(dim);
   const sd = new Float64Array(dim);
   for (let i = 0; i < n; i++) for (let c = 0; c < dim; c++) mean[c] += draws[i * dim + c] / n;
-  for (let i = 0; i < n; i++) for (let c = 0; c < dim; c++) sd[c] += (draws[i * dim + c] - mean[c]) ** 2 / Math.max(n - 1, 1);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < dim; c++) {
+      const dev = draws[i * dim + c] - mean[c];
+      sd[c] += (dev * dev) / Math.max(n - 1, 1);
+    }
+  }
   for (let c = 0; c < dim; c++) sd[c] = Math.sqrt(sd[c]);
   return { mean, sd };
 }

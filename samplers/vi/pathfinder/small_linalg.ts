@@ -12,7 +12,7 @@ export function thinQr(a: Float64Array, n: number, m: number): { q: Float64Array
   for (let j = 0; j < k; j++) {
     // Householder vector v for column j below the diagonal: (I − 2vvᵀ) zeroes work[j+1.., j].
     let norm = 0;
-    for (let i = j; i < n; i++) norm += work[i * m + j] ** 2;
+    for (let i = j; i < n; i++) norm += work[i * m + j] * work[i * m + j];
     norm = Math.sqrt(norm);
     const v = new Float64Array(n);
     if (norm === 0) {
