@@ -11,7 +11,7 @@ import { tensor } from '../autodiff/tensor.js';
 import { solveSpd } from '../core/linalg.js';
 import { Rng } from '../core/rng.js';
 import { defineModel, type Model } from '../models/define_model.js';
-import * as dist from '../models/distributions.js';
+import * as dist from '../models/distributions/index.js';
 import { eightSchoolsModel } from './fused/eight_schools.js';
 
 /** A reference value of one scalar: its mean, and the reference's own MCSE (0 when exact). */
