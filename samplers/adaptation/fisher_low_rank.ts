@@ -234,8 +234,10 @@ function rescale(draws: readonly Float64Array[], grads: readonly Float64Array[],
     let vx = 0;
     let vg = 0;
     for (let t = 0; t < n; t++) {
-      vx += (draws[t][i] - mx) ** 2;
-      vg += (grads[t][i] - mg) ** 2;
+      const dx = draws[t][i] - mx;
+      const dg = grads[t][i] - mg;
+      vx += dx * dx;
+      vg += dg * dg;
     }
     const s = Math.sqrt(Math.sqrt(vx / vg));
     if (!(s > 0) || !Number.isFinite(s)) return undefined;

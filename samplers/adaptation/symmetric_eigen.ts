@@ -133,7 +133,7 @@ function tridiagonalQl(Vt: Float64Array[], d: Float64Array, e: Float64Array, n: 
         if (iter > 60) throw new Error('symmetricEigen: the QL iteration did not converge');
         let g = d[l];
         let p = (d[l + 1] - g) / (2 * e[l]);
-        let r = Math.hypot(p, 1);
+        let r = hypot(p, 1);
         if (p < 0) r = -r;
         d[l] = e[l] / (p + r);
         d[l + 1] = e[l] * (p + r);
@@ -154,7 +154,7 @@ function tridiagonalQl(Vt: Float64Array[], d: Float64Array, e: Float64Array, n: 
           s2 = s;
           g = c * e[i];
           h = c * p;
-          r = Math.hypot(p, e[i]);
+          r = hypot(p, e[i]);
           e[i + 1] = s * r;
           s = e[i] / r;
           c = p / r;
@@ -192,4 +192,15 @@ export function matrixFunction(e: SymmetricEigen, n: number, f: (x: number) => n
     }
   }
   return out;
+}
+
+/** √(a² + b²) without overflow, from IEEE-exact operations only (Math.hypot differs between engines). */
+function hypot(a: number, b: number): number {
+  const x = Math.abs(a);
+  const y = Math.abs(b);
+  const m = Math.max(x, y);
+  if (m === 0 || m === Infinity) return m;
+  const u = x / m;
+  const v = y / m;
+  return m * Math.sqrt(u * u + v * v);
 }

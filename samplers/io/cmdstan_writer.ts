@@ -102,7 +102,10 @@ function lowRankLines(m: Float64Array, dim: number): string[] {
   const k = f.eigenvalues.length;
   const diag = Array.from(f.variance, (v, i) => {
     let s = 1;
-    for (let r = 0; r < k; r++) s += (f.eigenvalues[r] - 1) * f.eigenvectors[r * dim + i] ** 2;
+    for (let r = 0; r < k; r++) {
+      const u = f.eigenvectors[r * dim + i];
+      s += (f.eigenvalues[r] - 1) * u * u;
+    }
     return v * s;
   });
   const row = (a: ArrayLike<number>) => `# ${Array.from(a, formatValue).join(', ')}`;
