@@ -17,6 +17,16 @@ function checkSquare(a: Float64Array, n: number, what: string): void {
 export function cholesky(a: Float64Array, n: number): Float64Array {
   checkSquare(a, n, 'cholesky');
   const l = new Float64Array(n * n);
+  choleskyInto(a, l, n);
+  return l;
+}
+
+/**
+ * The factorisation of `cholesky` into a caller's buffer `l` (n×n, every element written; only
+ * A's lower triangle is read), so the differentiable op and its compiled plan share this arithmetic.
+ */
+export function choleskyInto(a: Float64Array, l: Float64Array, n: number): void {
+  l.fill(0);
   for (let j = 0; j < n; j++) {
     let d = a[j * n + j];
     for (let k = 0; k < j; k++) d -= l[j * n + k] * l[j * n + k];
@@ -31,7 +41,6 @@ export function cholesky(a: Float64Array, n: number): Float64Array {
       l[i * n + j] = s / ljj;
     }
   }
-  return l;
 }
 
 /** Solve L·x = b for lower-triangular L (n×n); b may hold several right-hand sides as columns (n×m). */

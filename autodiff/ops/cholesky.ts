@@ -5,32 +5,11 @@
  * backward pass is the unblocked reverse-mode algorithm of Murray (2016), "Differentiation of
  * the Cholesky decomposition" (arXiv:1602.07527), as Stan's cholesky_decompose adjoint.
  */
+import { choleskyInto } from '../../core/linalg.js';
 import { shapeToString } from '../../core/shape.js';
 import { planned, type PlanKernel } from '../compile/kernel.js';
 import { accumulate, record, tracks } from '../tape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor.js';
-
-/**
- * L into `l` (every element written), the arithmetic of core/linalg's `cholesky` in its order;
- * the error names the size, the pivot and its value where A is not positive definite.
- */
-function choleskyInto(a: Float64Array, l: Float64Array, n: number): void {
-  l.fill(0);
-  for (let j = 0; j < n; j++) {
-    let d = a[j * n + j];
-    for (let k = 0; k < j; k++) d -= l[j * n + k] * l[j * n + k];
-    if (!(d > 0) || !Number.isFinite(d)) {
-      throw new Error(`cholesky: the ${n}×${n} matrix is not positive definite (pivot ${j} is ${d})`);
-    }
-    const ljj = Math.sqrt(d);
-    l[j * n + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      let s = a[i * n + j];
-      for (let k = 0; k < j; k++) s -= l[i * n + k] * l[j * n + k];
-      l[i * n + j] = s / ljj;
-    }
-  }
-}
 
 /**
  * Ā from L̄ (Murray 2016, Algorithm "chol_rev_unblocked"): `ga` starts as L̄'s lower triangle and
