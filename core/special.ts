@@ -70,9 +70,44 @@ export function trigamma(x: number): number {
   return shift + inv + 0.5 * inv2 + series;
 }
 
-/** log B(a, b) = log Γ(a) + log Γ(b) − log Γ(a + b). */
+// Below this, log Γ's Stirling remainder is computed as lgamma minus Stirling's formula; above
+// it, from its asymptotic series (as Stan's lgamma_stirling_diff).
+const STIRLING_DIFF_USEFUL = 10;
+// Coefficients B_{2k} / (2k(2k−1)) of the Stirling series, k = 1…6.
+const STIRLING_SERIES = [1 / 12, -1 / 360, 1 / 1260, -1 / 1680, 1 / 1188, -691 / 360360];
+
+/** log Γ(x) − [½ log 2π + (x − ½) log x − x]: the part of log Γ that Stirling's formula leaves out. */
+function lgammaStirlingDiff(x: number): number {
+  if (x < STIRLING_DIFF_USEFUL) return lgamma(x) - (HALF_LOG_TWO_PI + (x - 0.5) * libm.log(x) - x);
+  const inv = 1 / x, inv2 = inv * inv;
+  let term = inv, sum = 0;
+  for (const c of STIRLING_SERIES) {
+    sum += c * term;
+    term *= inv2;
+  }
+  return sum;
+}
+
+/**
+ * log B(a, b) = log Γ(a) + log Γ(b) − log Γ(a + b). When an argument is large the three log Γ
+ * terms are huge and cancel (lbeta(1, 1e10) = −23 from terms of 2e11), so there the Stirling
+ * parts cancel analytically and only the small remainders are summed (Stan's `lbeta`).
+ */
 export function lbeta(a: number, b: number): number {
-  return lgamma(a) + lgamma(b) - lgamma(a + b);
+  if (Number.isNaN(a) || Number.isNaN(b)) return NaN;
+  const x = Math.min(a, b), y = Math.max(a, b);
+  if (x === 0) return Infinity;
+  if (x < 0) return NaN;
+  if (y === Infinity) return -Infinity;
+  if (y < STIRLING_DIFF_USEFUL) return lgamma(x) + lgamma(y) - lgamma(x + y);
+  const xOverXy = x / (x + y);
+  if (x < STIRLING_DIFF_USEFUL) {
+    // y large: log Γ(y) − log Γ(x + y) by Stirling, x's log Γ exactly.
+    const diff = lgammaStirlingDiff(y) - lgammaStirlingDiff(x + y);
+    return lgamma(x) + diff + (y - 0.5) * libm.log1p(-xOverXy) + x * (1 - libm.log(x + y));
+  }
+  const diff = lgammaStirlingDiff(x) + lgammaStirlingDiff(y) - lgammaStirlingDiff(x + y);
+  return diff + (x - 0.5) * libm.log(xOverXy) + y * libm.log1p(-xOverXy) + HALF_LOG_TWO_PI - 0.5 * libm.log(y);
 }
 
 /** log n! for a non-negative integer n (log Γ(n + 1)). */
