@@ -9,7 +9,7 @@
 export {
   Tensor, tensor, zeros, asTensor, T, valueAndGrad, grad, gradcheck, record, accumulate, tracks, branchOn,
   type TensorLike, type MatmulOptions, type DiffArg, type ValueAndGrad, type GradcheckOptions, type GradcheckResult, type OpBackward,
-  type CompileOption, type CompileStatus,
+  type CompileOption, type CompileStatus, type CompileMode, type TapeObserver,
 } from './autodiff/index.js';
 
 // models
@@ -37,7 +37,7 @@ export { advi, AdviError, adviInitializer, type AdviFit, type AdviOptions, type 
 export { pathfinder, PathfinderError, type PathfinderFit, type PathfinderOptions, type PathfinderPath, type LbfgsStop, type AdviStopRule, type AdviSchedule } from './samplers/index.js';
 
 // the trace, diagnostics, formats
-export { Trace, type TraceMeta, type DrawStats, type ChainDraws, type TraceInit } from './samplers/index.js';
+export { Trace, type TraceMeta, type FailedChain, type ChainPhase, type DrawStats, type ChainDraws, type TraceInit } from './samplers/index.js';
 export { summary, summarizeScalar, formatSummary, type SummaryRow, type SummaryOptions } from './samplers/index.js';
 export { rhat, rhatBasic, rhatBulk, rhatTail, essBasic, essBulk, essTail, essMean, essSd, essQuantile, mcseMean, mcseSd, mcseQuantile } from './samplers/index.js';
 export { samplerWarnings, diagnosticWarnings, ebfmi, type WarningOptions } from './samplers/index.js';

@@ -55,7 +55,7 @@ export type { LbfgsStop } from './vi/pathfinder/lbfgs.js';
 // the trace, diagnostics, formats
 export { Trace, scalarNames, type ChainDraws, type TraceInit } from './trace/trace.js';
 export { DRAW_STATS, STAT_NAMES, type DrawStats, type StatName } from './trace/draw_stats.js';
-export type { TraceMeta, MetricKindName, ChainCost, AdaptationReport, WarmupPhase } from './trace/trace_meta.js';
+export type { TraceMeta, MetricKindName, ChainCost, AdaptationReport, WarmupPhase, FailedChain, ChainPhase } from './trace/trace_meta.js';
 export * from './diagnostics/index.js';
 export { summary, summarizeScalar, formatSummary, type SummaryRow, type SummaryOptions } from './diagnostics/summary.js';
 export { samplerWarnings, diagnosticWarnings, ebfmi, type WarningOptions } from './diagnostics/warnings.js';

@@ -68,8 +68,8 @@ function withSpec<S extends AnySampler>(sampler: S, spec: SamplerSpec): S {
 }
 
 /** The built-in samplers, by the names `sample({ sampler })` accepts. */
-export const BUILT_IN_SAMPLERS = { nuts, hmc, mala } as const;
-export type BuiltInSamplerName = keyof typeof BUILT_IN_SAMPLERS;
+export type BuiltInSamplerName = 'nuts' | 'hmc' | 'mala';
+const BUILT_IN_SAMPLERS = { nuts, hmc, mala } as const satisfies Record<BuiltInSamplerName, unknown>;
 for (const [name, create] of Object.entries(BUILT_IN_SAMPLERS)) registerSampler(name, create as (options: object) => AnySampler);
 
 /** The registered names, built-ins first. */

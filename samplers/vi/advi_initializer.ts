@@ -14,7 +14,7 @@ import type { PosteriorTarget } from '../types.js';
 
 /** ADVI options the hook sets itself: mean-field, and the run's seed and signal. */
 const SET_BY_HOOK = ['method', 'seed', 'signal'] as const satisfies readonly (keyof AdviOptions)[];
-export type AdviInitOptions = Omit<AdviOptions, (typeof SET_BY_HOOK)[number]>;
+export type AdviInitOptions = Omit<AdviOptions, 'method' | 'seed' | 'signal'>;
 
 export interface AdviInitResult {
   position: Float64Array;

@@ -10,12 +10,12 @@
  */
 import { sharedWorkerPool } from './shared_pool.js';
 import type { AdviInit, AdviInitOptions, AdviInitResult } from '../../vi/advi_initializer.js';
-import type { ChainWorkerPool } from './worker_pool.js';
 import type { WorkerTargetSpec } from './protocol.js';
 import { ABORT_GRACE_MS } from './run_parallel.js';
 
-export function adviInWorker(workerTarget: WorkerTargetSpec, options: AdviInitOptions = {}, pool: ChainWorkerPool = sharedWorkerPool()): AdviInit {
+export function adviInWorker(workerTarget: WorkerTargetSpec, options: AdviInitOptions = {}): AdviInit {
   return async (_target, { seed, signal }) => {
+    const pool = sharedWorkerPool();
     const worker = await pool.acquire();
     return new Promise<AdviInitResult>((resolve, reject) => {
       let lastError = '';
