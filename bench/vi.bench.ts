@@ -8,6 +8,7 @@
  * 2. Pathfinder's gradients against NUTS's (4 × (1000 + 1000)) on the same flat BNN.
  * 3. NUTS warmup on the hierarchical BNN from `jitter` and from `init: 'pathfinder'` (1 chain, same
  *    seed): warmup gradients, plus Pathfinder's own.
+ * `--skip-init` (or `initComparison: false`) leaves part 3 out.
  * Measured once per row: times depend on the machine's load (noted by the harness's machine info).
  */
 import { rotatedMoons } from '../models/data/moons.js';
@@ -72,7 +73,7 @@ async function adviRow(name: string, target: PosteriorTarget, opts: AdviOptions)
   };
 }
 
-export async function benchVi(opts: { quick?: boolean; print?: boolean } = {}) {
+export async function benchVi(opts: { quick?: boolean; print?: boolean; initComparison?: boolean } = {}) {
   const quick = opts.quick ?? false;
   const print = opts.print !== false;
   const study = rotatedMoons({ seed: 0 });
@@ -103,6 +104,7 @@ export async function benchVi(opts: { quick?: boolean; print?: boolean } = {}) {
     console.log(`\nPathfinder (4 paths) vs NUTS ${pathfinderRow.nuts} on the flat BNN of group 1`);
     console.log(`Pathfinder: ${pf.numGradEvals} gradients + ${pf.numLogDensityEvals} log densities, ${pfSeconds.toFixed(2)} s, k̂ ${pf.paretoK.toFixed(2)}; NUTS: ${nutsGradients} gradients, ${nutsSeconds.toFixed(2)} s; Pathfinder's gradients are ${((100 * pf.numGradEvals) / nutsGradients).toFixed(2)}% of NUTS's`);
   }
+  if (opts.initComparison === false) return { advi: adviRows, pathfinder: pathfinderRow, init: [] };
   // 3. NUTS warmup from jitter vs init 'pathfinder' on the hierarchical BNN.
   const tune = quick ? 200 : 1000;
   const model = hierarchicalBnn(rotatedMoons({ seed: 0 }));
@@ -124,4 +126,5 @@ export async function benchVi(opts: { quick?: boolean; print?: boolean } = {}) {
   return { advi: adviRows, pathfinder: pathfinderRow, init: initRows };
 }
 
-if (isMainModule(import.meta.url)) await benchVi({ quick: process.argv.includes('--quick') });
+// `--skip-init` leaves out part 3 (minutes of NUTS on the hierarchical BNN).
+if (isMainModule(import.meta.url)) await benchVi({ quick: process.argv.includes('--quick'), initComparison: !process.argv.includes('--skip-init') });

@@ -35,8 +35,8 @@ export { MAX_CHAINS, MAX_DRAW_VALUES, MAX_ITERATIONS, MAX_SEED } from './sample_
  */
 export async function sample(target: PosteriorTarget, given: SampleOptions | null = {}): Promise<Trace> {
   const { options, settings } = checkOptions(target, given);
-  const { points, inverseMassMatrix } = await startingPoints(target, options, settings);
-  const tasks = chainTasks(points, { ...settings, inverseMassMatrix }, options);
+  const { points, inverseMassMatrix, perChainMetric } = await startingPoints(target, options, settings);
+  const tasks = chainTasks(points, { ...settings, inverseMassMatrix }, options, perChainMetric);
   const runId = options.checkpoint ? startCheckpoints(options.checkpoint.dir, target, settings, options) : undefined;
   const started = performance.now();
   const outcome = await runChains(target, tasks, settings, options);
@@ -65,14 +65,22 @@ function toPoint(p: InitPoint, dim: number, what: string): Float64Array {
   return out;
 }
 
-/** One start point per chain (undefined: jitter), and the initial metric (ADVI's fit may give one). */
-async function startingPoints(target: PosteriorTarget, options: SampleOptions, settings: RunSettings): Promise<{ points: (Float64Array | undefined)[]; inverseMassMatrix?: Float64Array }> {
+/**
+ * One start point per chain (undefined: jitter), and the initial metric (ADVI's fit may give one;
+ * Pathfinder gives one per chain, its path's variances, unless the user gave `inverseMassMatrix`).
+ */
+async function startingPoints(
+  target: PosteriorTarget,
+  options: SampleOptions,
+  settings: RunSettings,
+): Promise<{ points: (Float64Array | undefined)[]; inverseMassMatrix?: Float64Array; perChainMetric?: Float64Array[] }> {
   const { chains, inverseMassMatrix } = settings;
   const init = options.init ?? 'jitter';
   if (init === 'advi+adapt_diag') return adviStart(target, options, settings);
   if (init === 'pathfinder') {
     const start = await pathfinderStart(target, chains, settings.seed, options.signal);
-    return { points: start.points, inverseMassMatrix: inverseMassMatrix ?? (options.dense ? diagToDense(start.inverseMassMatrix) : start.inverseMassMatrix) };
+    if (inverseMassMatrix) return { points: start.points, inverseMassMatrix };
+    return { points: start.points, perChainMetric: start.inverseMassMatrices.map((m) => (options.dense ? diagToDense(m) : m)) };
   }
   if (init === 'jitter') return { points: new Array(chains).fill(undefined), inverseMassMatrix };
   if (typeof init === 'string') throw new Error(`sample: unknown init '${init}'; use 'jitter', 'advi+adapt_diag', 'pathfinder', a point, or one point per chain`);
@@ -131,7 +139,7 @@ function startCheckpoints(dir: string, target: PosteriorTarget, settings: RunSet
 }
 
 /** Everything one chain needs, in structured-cloneable form (it crosses to worker threads). */
-function chainTasks(points: (Float64Array | undefined)[], settings: RunSettings, options: SampleOptions): ChainTask[] {
+function chainTasks(points: (Float64Array | undefined)[], settings: RunSettings, options: SampleOptions, perChainMetric?: Float64Array[]): ChainTask[] {
   const { seed, tune, draws, targetAccept, initRadius, inverseMassMatrix } = settings;
   return points.map((p, chain) => ({
     chain,
@@ -145,7 +153,7 @@ function chainTasks(points: (Float64Array | undefined)[], settings: RunSettings,
     windows: options.windows ?? {},
     init: p ? { kind: 'point', position: p } : { kind: 'jitter', radius: initRadius },
     stepSize: options.stepSize,
-    inverseMassMatrix,
+    inverseMassMatrix: perChainMetric?.[chain] ?? inverseMassMatrix,
     dense: options.dense ?? false,
     checkpointDir: options.checkpoint?.dir,
     streamDraws: options.onProgress !== undefined,

@@ -4,9 +4,9 @@
  * take it like a sampler's trace).
  */
 import { Rng } from '../../core/rng.js';
-import { shapeSize } from '../../core/shape.js';
-import { Trace } from '../trace/trace.js';
-import type { ParamInfo, PosteriorTarget } from '../types.js';
+import type { Trace } from '../trace/trace.js';
+import type { PosteriorTarget } from '../types.js';
+import { traceOfDraws } from './trace_of_draws.js';
 import { drawFromQ, logDensityAt, makeScratch, type AdviMethod, type GaussianFamily } from './families.js';
 import type { AdviSchedule } from './advi_options.js';
 
@@ -103,7 +103,7 @@ export function makeFit(family: GaussianFamily, target: PosteriorTarget, params:
   };
 }
 
-/** Draws from q, mapped to constrained space like a sampler's trace, with lp = log density. */
+/** Draws from q, mapped to constrained space like a sampler's trace (derived quantities too), with lp = log density. */
 function drawTrace(
   family: GaussianFamily,
   target: PosteriorTarget,
@@ -115,36 +115,16 @@ function drawTrace(
   if (!Number.isInteger(n) || n < 1) throw new Error(`AdviFit.sample: n must be a positive integer, got ${n}`);
   if (!Number.isInteger(seed)) throw new Error(`AdviFit.sample: seed must be an integer, got ${seed}`);
   const dim = target.dim;
-  const params_: readonly ParamInfo[] = target.params ?? [{ name: 'x', shape: [dim] }];
-  const width = params_.reduce((w, p) => w + shapeSize(p.shape), 0);
-  const constrain = target.params ? target.constrainInto?.bind(target) : undefined;
-  if (!constrain && width !== dim) {
-    throw new Error(`AdviFit.sample: target.params has ${width} values but dim is ${dim} and there is no constrainInto`);
-  }
   // Stream 3: the run itself uses streams 0–2 of the same seed, so default draws reuse none of its numbers.
   const rng = Rng.fromSeed(seed).stream(3);
   const scratch = makeScratch(dim);
-  const values = new Float64Array(n * width);
+  const draws = new Float64Array(n * dim);
   const lp = new Float64Array(n);
   for (let d = 0; d < n; d++) {
     const zeta = drawFromQ(family, params, rng, scratch);
-    const row = values.subarray(d * width, (d + 1) * width);
-    if (constrain) constrain(zeta, row);
-    else row.set(zeta);
+    draws.set(zeta, d * dim);
     lp[d] = logDensityAt(target, zeta, scratch);
   }
-  return new Trace({
-    params: params_,
-    chains: [{ values, stats: { lp } }],
-    meta: {
-      sampler: 'advi',
-      method: family.method,
-      seed,
-      fitSeed: r.seed,
-      iterations: r.iteration,
-      converged: r.converged,
-      stepSize: r.eta,
-    },
-  });
+  const meta = { sampler: 'advi', method: family.method, seed, fitSeed: r.seed, iterations: r.iteration, converged: r.converged, stepSize: r.eta };
+  return traceOfDraws(target, draws, lp, meta, 'AdviFit.sample');
 }
-

@@ -19,7 +19,7 @@ const tiny = (over: Partial<ReproduceOptions>): ReproduceOptions => ({
   data: dataFile, out: join(dir, 'out'), seed: 1, chains: 1, draws: 30, tune: 30, maxTreeDepth: 5, quick: true, parallel: false, progress: false, log: () => {}, ...over,
 });
 
-for (const method of ['pathfinder', 'advi'] as const) {
+for (const method of ['pathfinder', 'advi', 'fullrank'] as const) {
   test(`reproduce --method ${method}: VI rows in metrics.json and the report`, async (t) => {
     const out = join(dir, method);
     const metrics = await reproduce(tiny({ out, method }));

@@ -16,7 +16,7 @@ import { jitterInit } from '../../mcmc/initialisation.js';
 import { countingTarget } from '../counting_target.js';
 import { validatePathfinderOptions, type PathfinderOptions } from './pathfinder_options.js';
 import { multiPath, resampleIndices } from './multi_path.js';
-import { traceOfDraws } from './trace_of_draws.js';
+import { traceOfDraws } from '../trace_of_draws.js';
 import type { LbfgsStop } from './lbfgs.js';
 import { PathfinderError } from './pathfinder_error.js';
 import * as libm from '../../../core/libm.js';
@@ -39,6 +39,10 @@ export interface PathfinderPath {
   /** Mean and marginal variances of the chosen approximation (unconstrained). */
   readonly mean: Float64Array;
   readonly variances: Float64Array;
+  /** The path's own `drawsPerPath` draws from that approximation (before any resampling), n × dim, unconstrained. */
+  readonly draws: Float64Array;
+  /** log p at each of the path's draws (−∞ where not finite). */
+  readonly logDensity: Float64Array;
 }
 
 export interface PathfinderFit {
@@ -93,7 +97,7 @@ export async function pathfinder(target: PosteriorTarget, options: PathfinderOpt
     ess: 1 / pool.logWeights.reduce((acc, lw) => acc + libm.exp(2 * lw), 0),
     paths: pool.paths.map((r) => ({
       elbo: r.elbo, bestIteration: r.bestIteration, lbfgsIterations: r.lbfgsIterations, lbfgsStop: r.lbfgsStop, elboPath: r.elboPath,
-      mean: r.approximation.mean.slice(), variances: r.approximation.variances(),
+      mean: r.approximation.mean.slice(), variances: r.approximation.variances(), draws: r.draws.draws, logDensity: r.draws.logP,
     })),
     failedPaths: pool.failures,
     numGradEvals: counts.grad,
@@ -105,7 +109,7 @@ export async function pathfinder(target: PosteriorTarget, options: PathfinderOpt
       if (!Number.isInteger(seed)) throw new Error(`PathfinderFit.sample: seed must be an integer, got ${seed}`);
       const idx = resampleIndices(pool.logWeights, n, Rng.fromSeed(seed).stream(SAMPLE_STREAM));
       const picked = gather(pool.draws, pool.logP, idx, target.dim);
-      return traceOfDraws(target, picked.draws, picked.logP, { ...fitMeta, seed });
+      return traceOfDraws(target, picked.draws, picked.logP, { ...fitMeta, seed }, 'PathfinderFit.sample');
     },
   };
 }

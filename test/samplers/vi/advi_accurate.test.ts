@@ -219,3 +219,42 @@ test('advi accurate: invalid new options are rejected by name', async (t) => {
     }
   }
 });
+
+test('advi convergedBy / refinedBy name the rule that fired, recomputed from the ELBO trace', async (t) => {
+  // Stan's rule, recomputed from fit.elbo: relative changes (the first against 0), a window of
+  // max(⌊0.1·iterations/evalElbo⌋, 2); the mean is tested before the median, at every evaluation.
+  const rel = (cur: number, prev: number) => Math.abs((prev - cur) / cur);
+  const seen = new Set<string>();
+  // iterations 1000 gives Stan's smallest window, 2, where the mean is below tolRelObj whenever the (upper) median is.
+  for (const iterations of [10000, 1000]) {
+    const window = Math.max(Math.floor((0.1 * iterations) / 100), 2);
+    for (const seed of [1, 2, 3, 4]) {
+      const fit = await advi(correlatedGaussian(), { schedule: 'stan', seed, iterations });
+      const e = Array.from(fit.elbo);
+      const changes = e.map((v, i) => rel(v, i === 0 ? 0 : e[i - 1]));
+      const fired = changes.map((_, i) => {
+        const w = changes.slice(Math.max(0, i + 1 - window), i + 1);
+        const mean = w.reduce((a, b) => a + b, 0) / w.length;
+        const median = [...w].sort((a, b) => a - b)[Math.floor(w.length / 2)];
+        return mean < 0.01 ? 'relative-elbo-mean' : median < 0.01 ? 'relative-elbo-median' : undefined;
+      });
+      t.ok(fired.slice(0, -1).every((r) => r === undefined), `iterations ${iterations}, seed ${seed}: no rule fired before the last evaluation`);
+      t.equal(fit.convergedBy, fired[fired.length - 1], `iterations ${iterations}, seed ${seed}: ${fit.convergedBy} at iteration ${fit.iterations}`);
+      seen.add(fit.convergedBy);
+    }
+  }
+  t.ok(seen.has('relative-elbo-mean') && seen.has('relative-elbo-median'), 'both of Stan’s rules were seen firing');
+  t.comment(`rules seen: ${[...seen].join(', ')}`);
+  const capped = await advi(correlatedGaussian(), { schedule: 'stan', seed: 1, iterations: 150 });
+  t.equal(capped.convergedBy, 'max-iterations', 'the cap: max-iterations');
+  t.ok(!capped.converged && capped.warnings.some((w) => /maximum number of iterations \(150\)/.test(w)), 'not converged, with Stan’s warning');
+  // tolParam huge: PyMC's rule fires at the second evaluation (Stan's window still holds the first change, 1).
+  const pymc = await advi(correlatedGaussian(), { seed: 1, tolParam: 1e6 });
+  t.equal(pymc.convergedBy, 'parameter-change', "schedule 'accurate': PyMC's parameter-change rule can end Stan's phase");
+  t.equal(pymc.refineStart, 200, 'at the second evaluation (iteration 200)');
+  t.equal(pymc.refinedBy, 'parameter-change', 'and the averaging phase, after its second block');
+  t.ok(pymc.converged, 'converged');
+  const short = await advi(correlatedGaussian(), { seed: 1, refineIterations: 150 });
+  t.equal(short.refinedBy, 'max-iterations', 'averaging capped by refineIterations: max-iterations');
+  t.ok(!short.converged && short.warnings.some((w) => /refineIterations \(150\)/.test(w)), 'not converged, with a warning');
+});

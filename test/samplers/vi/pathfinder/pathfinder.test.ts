@@ -9,7 +9,7 @@ import { pathfinder, PathfinderError } from '../../../../samplers/vi/pathfinder/
 import { PATHFINDER_OPTION_NAMES, type PathfinderOptions } from '../../../../samplers/vi/pathfinder/pathfinder_options.js';
 import { sample, samplerOverhead } from '../../../../samplers/run/sample.js';
 import type { PosteriorTarget } from '../../../../samplers/types.js';
-import { gaussian, logistic, MEAN, SIGMA } from './targets.js';
+import { gaussian, linearRegression, logistic, MEAN, SIGMA } from './targets.js';
 
 const K_SE = 4;
 
@@ -58,24 +58,51 @@ test('pathfinder on a 20-d Gaussian with scales 0.2–5: a single path’s last 
   t.equal(fit.draws.length / D, 1000, 'without resampling: the path’s 1000 draws');
 });
 
-test('pathfinder on a logistic regression: means within 0.3 posterior sd of NUTS with ≤ 5% of its gradients', async (t) => {
-  const target = logistic();
-  const nuts = await sample(target, { chains: 4, draws: 1000, tune: 1000, seed: 7 });
+/** Pathfinder against NUTS 4 × (1000 + 1000) on `target`: means within 0.3 posterior sd, ≤ 5% of the gradients. */
+async function againstNuts(t: test.Test, target: PosteriorTarget, names: string[], seed: number) {
+  const dim = target.dim;
+  const nuts = await sample(target, { chains: 4, draws: 1000, tune: 1000, seed });
   const nutsGrads = samplerOverhead(nuts).reduce((s, c) => s + c.numGradEvals, 0);
-  const fit = await pathfinder(target, { seed: 8 });
+  const fit = await pathfinder(target, { seed: seed + 1 });
   const draws = nuts.get('x').values;
-  const n = draws.length / 5;
-  for (let k = 0; k < 5; k++) {
+  const n = draws.length / dim;
+  for (let k = 0; k < dim; k++) {
     let m = 0;
-    for (let i = 0; i < n; i++) m += draws[i * 5 + k] / n;
+    for (let i = 0; i < n; i++) m += draws[i * dim + k] / n;
     let v = 0;
-    for (let i = 0; i < n; i++) v += (draws[i * 5 + k] - m) ** 2 / (n - 1);
+    for (let i = 0; i < n; i++) v += (draws[i * dim + k] - m) ** 2 / (n - 1);
     const off = Math.abs(fit.mean[k] - m) / Math.sqrt(v);
-    t.ok(off < 0.3, `β[${k}]: Pathfinder ${fit.mean[k].toFixed(3)} vs NUTS ${m.toFixed(3)}: ${off.toFixed(3)} posterior sd; sd ratio ${(fit.sd[k] / Math.sqrt(v)).toFixed(2)}`);
+    t.ok(off < 0.3, `${names[k]}: Pathfinder ${fit.mean[k].toFixed(3)} vs NUTS ${m.toFixed(3)}: ${off.toFixed(3)} posterior sd; sd ratio ${(fit.sd[k] / Math.sqrt(v)).toFixed(2)}`);
   }
   t.ok(fit.numGradEvals <= 0.05 * nutsGrads, `gradients: Pathfinder ${fit.numGradEvals} (L-BFGS ${fit.paths.map((p) => p.lbfgsIterations).join('+')} iterations) ≤ 5% of NUTS's ${nutsGrads}`);
-  // The ELBO and final draws need log p only: counted apart (Stan's 4 paths × 1000 draws dominate them).
-  t.ok(fit.numLogDensityEvals > 0 && fit.numLogDensityEvals + fit.numGradEvals < 0.1 * nutsGrads, `log densities without gradient: ${fit.numLogDensityEvals}; all evaluations ${fit.numLogDensityEvals + fit.numGradEvals} < 10% of NUTS's gradients`);
+  // The ELBO and final draws need log p only (no reverse pass): counted apart, and reported (the
+  // issue's budget is on gradients; Stan's 4 paths × 1000 draws dominate these).
+  t.ok(fit.numLogDensityEvals >= 4 * 1000, `log densities without gradient counted: ${fit.numLogDensityEvals} (at least the 4 × 1000 draws)`);
+  t.comment(`all evaluations: ${fit.numLogDensityEvals + fit.numGradEvals} = ${((100 * (fit.numLogDensityEvals + fit.numGradEvals)) / nutsGrads).toFixed(1)}% of NUTS's gradients`);
+}
+
+test('pathfinder on a logistic regression: means within 0.3 posterior sd of NUTS with ≤ 5% of its gradients', async (t) => {
+  await againstNuts(t, logistic(), ['β[0]', 'β[1]', 'β[2]', 'β[3]', 'β[4]'], 7);
+});
+
+test('pathfinder on a linear regression with unknown σ: means within 0.3 posterior sd of NUTS with ≤ 5% of its gradients', async (t) => {
+  const target = linearRegression();
+  // The hand-written gradient against central differences first (the target is this test's own).
+  const x = Float64Array.of(1.5, -0.8, 0.2, 0.1, 0.4);
+  const g = new Float64Array(5);
+  target.logDensityAndGrad(x, g);
+  let worst = 0;
+  for (let k = 0; k < 5; k++) {
+    const h = 1e-5;
+    const up = x.slice();
+    const down = x.slice();
+    up[k] += h;
+    down[k] -= h;
+    const fd = (target.logDensity!(up) - target.logDensity!(down)) / (2 * h);
+    worst = Math.max(worst, Math.abs(fd - g[k]) / Math.max(1, Math.abs(g[k])));
+  }
+  t.ok(worst < 1e-6, `gradient matches central differences (max relative error ${worst.toExponential(1)})`);
+  await againstNuts(t, target, ['β[0]', 'β[1]', 'β[2]', 'β[3]', 'log σ'], 17);
 });
 
 test('pathfinder: the same seed gives the same draws; another seed other draws', async (t) => {

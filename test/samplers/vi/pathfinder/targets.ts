@@ -80,3 +80,44 @@ export function logistic(): PosteriorTarget {
   };
 }
 
+
+/**
+ * Linear regression with unknown noise (posteriordb's kidiq / earnings style): y ~ N(Xβ, σ²),
+ * intercept + 3 predictors on different scales, 100 points, β ~ N(0, 10²), σ ~ half-normal(5)
+ * sampled as log σ (Jacobian included). Unconstrained coordinates: β[0..3], log σ.
+ */
+export function linearRegression(): PosteriorTarget {
+  const rng = Rng.fromSeed(77);
+  const N = 100;
+  const scales = [1, 0.5, 3, 10];
+  const beta = [2, -1, 0.3, 0.05];
+  const X: number[][] = [];
+  const y: number[] = [];
+  for (let n = 0; n < N; n++) {
+    const row = scales.map((s, k) => (k === 0 ? 1 : s * rng.normal()));
+    X.push(row);
+    y.push(row.reduce((acc, v, k) => acc + v * beta[k], 0) + 1.5 * rng.normal());
+  }
+  const K = 4;
+  const logDensityAndGrad = (x: Float64Array, g: Float64Array) => {
+    const logSigma = x[K];
+    const sigma = Math.exp(logSigma);
+    let lp = -0.5 * (sigma / 5) ** 2 + logSigma; // half-normal(5) on σ, plus log |dσ/d log σ|
+    g[K] = -((sigma / 5) ** 2) + 1;
+    for (let k = 0; k < K; k++) {
+      lp -= (0.5 * x[k] * x[k]) / 100;
+      g[k] = -x[k] / 100;
+    }
+    let ss = 0;
+    for (let n = 0; n < N; n++) {
+      let r = y[n];
+      for (let k = 0; k < K; k++) r -= X[n][k] * x[k];
+      ss += r * r;
+      for (let k = 0; k < K; k++) g[k] += (r * X[n][k]) / (sigma * sigma);
+    }
+    lp += -N * logSigma - ss / (2 * sigma * sigma);
+    g[K] += -N + ss / (sigma * sigma);
+    return lp;
+  };
+  return { dim: K + 1, logDensityAndGrad, logDensity: (x) => logDensityAndGrad(x, new Float64Array(K + 1)) };
+}
