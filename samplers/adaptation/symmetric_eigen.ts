@@ -70,7 +70,8 @@ function tridiagonalize(a: Float64Array, n: number) {
     let tail = 0;
     if (big > 0) for (let k = i + 2; k < n; k++) tail += (h[ri + k] / big) * (h[ri + k] / big);
     if (tail === 0) {
-      e[i] = alpha; // already tridiagonal in this column: H_i = I
+      e[i] = alpha; // already tridiagonal in this column: H_i = I, v = 0
+      h[ri + i + 1] = 0;
       continue;
     }
     const beta = (alpha >= 0 ? -big : big) * Math.sqrt((alpha / big) * (alpha / big) + tail);
@@ -120,18 +121,40 @@ function symmetricUpdate(h: Float64Array, n: number, from: number, v: Float64Arr
   }
 }
 
-/** x ← Q x for each of the k rows (length n) of `rows`: the reflectors of `tridiagonalize`, last one first. */
+/**
+ * x ← Q x for each of the k rows (length n) of `rows`: the reflectors of `tridiagonalize`, last
+ * one first, two at a time (H_{i−1}H_i x from both dot products in one pass, with v_{i−1}·v_i
+ * taken once), so each row is read twice per pair instead of per reflector.
+ */
 function applyReflectors(house: Float64Array, tau: Float64Array, n: number, rows: Float64Array, k: number): void {
-  for (let i = n - 3; i >= 0; i--) {
-    const ti = tau[i];
-    if (ti === 0) continue;
-    const ri = i * n;
+  let i = n - 3;
+  for (; i >= 1; i -= 2) {
+    const ta = tau[i], tb = tau[i - 1];
+    const ra = i * n, rb = (i - 1) * n;
+    let vab = 0;
+    for (let c = i + 1; c < n; c++) vab += house[ra + c] * house[rb + c];
+    for (let q = 0; q < k; q++) {
+      const rq = q * n;
+      let a = 0;
+      let b = rows[rq + i]; // v_{i−1} is 1 at i
+      for (let c = i + 1; c < n; c++) {
+        const z = rows[rq + c];
+        a += house[ra + c] * z;
+        b += house[rb + c] * z;
+      }
+      const sa = ta * a;
+      const sb = tb * (b - sa * vab);
+      rows[rq + i] -= sb;
+      for (let c = i + 1; c < n; c++) rows[rq + c] -= sa * house[ra + c] + sb * house[rb + c];
+    }
+  }
+  if (i === 0 && tau[0] !== 0) {
     for (let q = 0; q < k; q++) {
       const rq = q * n;
       let s = 0;
-      for (let c = i + 1; c < n; c++) s += house[ri + c] * rows[rq + c];
-      s *= ti;
-      for (let c = i + 1; c < n; c++) rows[rq + c] -= s * house[ri + c];
+      for (let c = 1; c < n; c++) s += house[c] * rows[rq + c];
+      s *= tau[0];
+      for (let c = 1; c < n; c++) rows[rq + c] -= s * house[c];
     }
   }
 }
