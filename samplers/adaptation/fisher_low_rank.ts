@@ -102,12 +102,9 @@ function spanCoordinates(z: Float64Array, m: number, dim: number, gamma: number)
  */
 function subspaceMean(coords: Float64Array, r: number, n: number, gamma: number, keep: (value: number) => boolean) {
   const m = 2 * n;
-  const a = gram(coords, r, n, m, 0);
+  // A itself is never formed: it enters only through M = LᵀAL below.
   const b = gram(coords, r, n, m, n);
-  for (let i = 0; i < r; i++) {
-    a[i * r + i] += gamma;
-    b[i * r + i] += gamma;
-  }
+  for (let i = 0; i < r; i++) b[i * r + i] += gamma;
   const l = cholesky(b, r);
   // LᵀAL = Lᵀ(CxCxᵀ + γI)L, formed as W Wᵀ + γ LᵀL with W = Lᵀ Cx.
   const w = new Float64Array(r * n);
@@ -257,25 +254,35 @@ function rescale(draws: readonly Float64Array[], grads: readonly Float64Array[],
  */
 function gram(rows: Float64Array, m: number, len: number, stride = len, offset = 0): Float64Array {
   const out = new Float64Array(m * m);
+  const set = (a: number, b: number, v: number) => (out[a * m + b] = out[b * m + a] = v);
   for (let a = 0; a < m; a++) {
     const pa = a * stride + offset;
+    // Rows a and a+1 against four rows b..b+3 <= a: six loads for eight products.
+    const pair = a + 1 < m;
+    const pa1 = pa + stride;
     let b = 0;
     for (; b + 3 <= a; b += 4) {
       const p0 = b * stride + offset, p1 = p0 + stride, p2 = p1 + stride, p3 = p2 + stride;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let i = 0; i < len; i++) {
-        const x = rows[pa + i];
-        s0 += x * rows[p0 + i];
-        s1 += x * rows[p1 + i];
-        s2 += x * rows[p2 + i];
-        s3 += x * rows[p3 + i];
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+      if (pair) {
+        for (let i = 0; i < len; i++) {
+          const x = rows[pa + i], y = rows[pa1 + i];
+          const q0 = rows[p0 + i], q1 = rows[p1 + i], q2 = rows[p2 + i], q3 = rows[p3 + i];
+          s0 += x * q0; s1 += x * q1; s2 += x * q2; s3 += x * q3;
+          t0 += y * q0; t1 += y * q1; t2 += y * q2; t3 += y * q3;
+        }
+        set(a + 1, b, t0); set(a + 1, b + 1, t1); set(a + 1, b + 2, t2); set(a + 1, b + 3, t3);
+      } else {
+        for (let i = 0; i < len; i++) {
+          const x = rows[pa + i];
+          s0 += x * rows[p0 + i]; s1 += x * rows[p1 + i]; s2 += x * rows[p2 + i]; s3 += x * rows[p3 + i];
+        }
       }
-      out[a * m + b] = out[b * m + a] = s0;
-      out[a * m + b + 1] = out[(b + 1) * m + a] = s1;
-      out[a * m + b + 2] = out[(b + 2) * m + a] = s2;
-      out[a * m + b + 3] = out[(b + 3) * m + a] = s3;
+      set(a, b, s0); set(a, b + 1, s1); set(a, b + 2, s2); set(a, b + 3, s3);
     }
-    for (; b <= a; b++) out[a * m + b] = out[b * m + a] = dot(rows, rows, pa, b * stride + offset, len);
+    for (let c = b; c <= a; c++) set(a, c, dot(rows, rows, pa, c * stride + offset, len));
+    if (pair) for (let c = b; c <= a + 1; c++) set(a + 1, c, dot(rows, rows, pa1, c * stride + offset, len));
+    if (pair) a++;
   }
   return out;
 }
