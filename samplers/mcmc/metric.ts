@@ -244,7 +244,11 @@ function lowRankMetric(f: LowRankFactors, packed: Float64Array): EuclideanMetric
     },
     velocity(p, out) {
       // S(w + U(Λ − I)Uᵀw), w = Sp: the k rows of Uᵀ are read contiguously, once each way.
-      for (let i = 0; i < dim; i++) out[i] = w[i] = scale[i] * p[i];
+      for (let i = 0; i < dim; i++) {
+        const wi = scale[i] * p[i];
+        w[i] = wi;
+        out[i] = wi;
+      }
       projectRows(u, k, dim, w, proj);
       for (let r = 0; r < k; r++) proj[r] *= lambdaMinusOne[r];
       addRows(u, k, dim, proj, out);
@@ -280,15 +284,15 @@ function projectRows(u: Float64Array, k: number, dim: number, w: Float64Array, p
   }
 }
 
-/** out += Σ_r c[r]·(row r of u), two rows a pass. */
+/** out += Σ_r c[r]·(row r of u), four rows a pass. */
 function addRows(u: Float64Array, k: number, dim: number, c: Float64Array, out: Float64Array): void {
   let r = 0;
-  for (; r + 1 < k; r += 2) {
-    const o0 = r * dim, o1 = o0 + dim;
-    const c0 = c[r], c1 = c[r + 1];
-    for (let i = 0; i < dim; i++) out[i] += c0 * u[o0 + i] + c1 * u[o1 + i];
+  for (; r + 3 < k; r += 4) {
+    const o0 = r * dim, o1 = o0 + dim, o2 = o1 + dim, o3 = o2 + dim;
+    const c0 = c[r], c1 = c[r + 1], c2 = c[r + 2], c3 = c[r + 3];
+    for (let i = 0; i < dim; i++) out[i] += c0 * u[o0 + i] + c1 * u[o1 + i] + (c2 * u[o2 + i] + c3 * u[o3 + i]);
   }
-  if (r < k) {
+  for (; r < k; r++) {
     const o = r * dim;
     const c0 = c[r];
     for (let i = 0; i < dim; i++) out[i] += c0 * u[o + i];
