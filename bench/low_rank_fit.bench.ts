@@ -2,7 +2,9 @@
  * Cost of one low-rank Fisher refit (issue #13): `fisherLowRank` on n draws and gradients of
  * dimension d (m = 2n subspace directions), plus building the metric from its packed result, as
  * warmup does every `lowRankEvery` draws. The draws are from a correlated Gaussian with a few
- * dominant directions, so the fit keeps a realistic rank. Median over repetitions, ms.
+ * dominant directions, so the fit keeps a realistic rank. Median over repetitions, ms. Also the
+ * per-leapfrog cost of the fitted 'lowrank' metric, O(dim·k): µs per `velocity` and per
+ * `kineticEnergy` call, CPU time (median over repetitions of 2000 calls each).
  *
  * Run: `node dist/bench/low_rank_fit.bench.js [--dim 763] [--draws 100] [--reps 7] [--out FILE.json]`.
  */
@@ -22,6 +24,10 @@ export interface LowRankFitRow {
   fitCpuMs: number;
   /** Median ms of building the metric from the packed estimate. */
   metricMs: number;
+  /** Median CPU µs of one `velocity` call of the fitted metric (M⁻¹p), the leapfrog's share. */
+  velocityUs: number;
+  /** Median CPU µs of one `kineticEnergy` call of the fitted metric. */
+  kineticUs: number;
   fitMsAll: number[];
 }
 
@@ -82,9 +88,36 @@ export function benchLowRankFit(dim = 763, n = 100, reps = 7, print = true): Low
     metric.push(t2 - t1);
     rank = est.eigenvalues.length;
   }
-  const row = { dim, draws: n, rank, fitMs: median(fit), fitCpuMs: median(cpu), metricMs: median(metric), fitMsAll: fit };
-  if (print) console.log(`low-rank fit d=${dim} n=${n} (m=${Math.min(dim, 2 * n)}) rank ${rank}: fit ${row.fitMs.toFixed(1)} ms wall (${row.fitCpuMs.toFixed(1)} ms CPU), metric ${row.metricMs.toFixed(1)} ms (median of ${reps}; wall: ${fit.map((v) => v.toFixed(0)).join(' ')})`);
+  const { velocityUs, kineticUs } = metricApplyCost(fisherLowRank(draws, grads)!.inverseMassMatrix, dim, reps);
+  const row = { dim, draws: n, rank, fitMs: median(fit), fitCpuMs: median(cpu), metricMs: median(metric), velocityUs, kineticUs, fitMsAll: fit };
+  if (print) {
+    console.log(`low-rank fit d=${dim} n=${n} (m=${Math.min(dim, 2 * n)}) rank ${rank}: fit ${row.fitMs.toFixed(1)} ms wall (${row.fitCpuMs.toFixed(1)} ms CPU), metric ${row.metricMs.toFixed(1)} ms (median of ${reps}; wall: ${fit.map((v) => v.toFixed(0)).join(' ')})`);
+    console.log(`metric apply (rank ${rank}): velocity ${velocityUs.toFixed(2)} µs CPU, kinetic energy ${kineticUs.toFixed(2)} µs CPU per call`);
+  }
   return row;
+}
+
+/** CPU µs per `velocity` and `kineticEnergy` call of the metric for `packed`, median over `reps` runs of 2000 calls. */
+function metricApplyCost(packed: Float64Array, dim: number, reps: number) {
+  const m = euclideanMetric(packed, dim);
+  const rng = Rng.fromSeed(2);
+  const p = Float64Array.from({ length: dim }, () => rng.normal());
+  const out = new Float64Array(dim);
+  const calls = 2000;
+  const vel: number[] = [];
+  const kin: number[] = [];
+  let sink = 0;
+  for (let r = 0; r < Math.max(reps, 3); r++) {
+    const c0 = process.cpuUsage();
+    for (let c = 0; c < calls; c++) sink += m.velocity(p, out)[c % dim];
+    const c1 = process.cpuUsage(c0);
+    for (let c = 0; c < calls; c++) sink += m.kineticEnergy(p);
+    const c2 = process.cpuUsage(c0);
+    vel.push((c1.user + c1.system) / calls);
+    kin.push((c2.user + c2.system - c1.user - c1.system) / calls);
+  }
+  if (!Number.isFinite(sink)) throw new Error('metricApplyCost: non-finite result');
+  return { velocityUs: median(vel), kineticUs: median(kin) };
 }
 
 if (isMainModule(import.meta.url)) {

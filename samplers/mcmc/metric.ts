@@ -223,16 +223,10 @@ function lowRankMetric(f: LowRankFactors, packed: Float64Array): EuclideanMetric
   checkLowRank(f, dim);
   const { eigenvalues: lambda, eigenvectors: u } = f;
   const scale = Float64Array.from(f.variance, Math.sqrt); // S
+  const lambdaMinusOne = Float64Array.from(lambda, (l) => l - 1);
+  const invSqrtMinusOne = Float64Array.from(lambda, (l) => 1 / Math.sqrt(l) - 1);
   const w = new Float64Array(dim);
   const proj = new Float64Array(k);
-  // proj = Uᵀ w, the coordinates of w along the k directions.
-  const project = (): void => {
-    for (let r = 0; r < k; r++) {
-      let s = 0;
-      for (let i = 0; i < dim; i++) s += u[r * dim + i] * w[i];
-      proj[r] = s;
-    }
-  };
   return {
     kind: 'lowrank',
     dim,
@@ -240,35 +234,67 @@ function lowRankMetric(f: LowRankFactors, packed: Float64Array): EuclideanMetric
     kineticEnergy(p) {
       let t = 0;
       for (let i = 0; i < dim; i++) {
-        w[i] = scale[i] * p[i];
-        t += w[i] * w[i];
+        const wi = scale[i] * p[i];
+        w[i] = wi;
+        t += wi * wi;
       }
-      project();
-      for (let r = 0; r < k; r++) t += (lambda[r] - 1) * proj[r] * proj[r];
+      projectRows(u, k, dim, w, proj);
+      for (let r = 0; r < k; r++) t += lambdaMinusOne[r] * proj[r] * proj[r];
       return 0.5 * t;
     },
     velocity(p, out) {
-      for (let i = 0; i < dim; i++) w[i] = scale[i] * p[i];
-      project();
-      for (let r = 0; r < k; r++) proj[r] *= lambda[r] - 1;
+      // S(w + U(Λ − I)Uᵀw), w = Sp: the k rows of Uᵀ are read contiguously, once each way.
       for (let i = 0; i < dim; i++) {
-        let s = w[i];
-        for (let r = 0; r < k; r++) s += u[r * dim + i] * proj[r];
-        out[i] = scale[i] * s;
+        const wi = scale[i] * p[i];
+        w[i] = wi;
+        out[i] = wi;
       }
+      projectRows(u, k, dim, w, proj);
+      for (let r = 0; r < k; r++) proj[r] *= lambdaMinusOne[r];
+      addRows(u, k, dim, proj, out);
+      for (let i = 0; i < dim; i++) out[i] *= scale[i];
       return out;
     },
     sampleMomentum(rng, out) {
       // M = S⁻¹ (I + U(Λ⁻¹ − I)Uᵀ) S⁻¹, whose square root is S⁻¹ (I + U(Λ^{-1/2} − I)Uᵀ).
-      for (let i = 0; i < dim; i++) w[i] = rng.normal();
-      project();
-      for (let r = 0; r < k; r++) proj[r] *= 1 / Math.sqrt(lambda[r]) - 1;
-      for (let i = 0; i < dim; i++) {
-        let s = w[i];
-        for (let r = 0; r < k; r++) s += u[r * dim + i] * proj[r];
-        out[i] = s / scale[i];
-      }
+      for (let i = 0; i < dim; i++) out[i] = w[i] = rng.normal();
+      projectRows(u, k, dim, w, proj);
+      for (let r = 0; r < k; r++) proj[r] *= invSqrtMinusOne[r];
+      addRows(u, k, dim, proj, out);
+      for (let i = 0; i < dim; i++) out[i] /= scale[i];
       return out;
     },
   };
+}
+
+/** proj[r] = (row r of u)·w for the k rows of length dim, four partial sums. */
+function projectRows(u: Float64Array, k: number, dim: number, w: Float64Array, proj: Float64Array): void {
+  for (let r = 0; r < k; r++) {
+    const o = r * dim;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let i = 0;
+    for (; i + 3 < dim; i += 4) {
+      s0 += u[o + i] * w[i];
+      s1 += u[o + i + 1] * w[i + 1];
+      s2 += u[o + i + 2] * w[i + 2];
+      s3 += u[o + i + 3] * w[i + 3];
+    }
+    for (; i < dim; i++) s0 += u[o + i] * w[i];
+    proj[r] = s0 + s1 + (s2 + s3);
+  }
+}
+
+/** out += Σ_r c[r]·(row r of u), four rows a pass. */
+function addRows(u: Float64Array, k: number, dim: number, c: Float64Array, out: Float64Array): void {
+  let r = 0;
+  for (; r + 3 < k; r += 4) {
+    const o0 = r * dim, o1 = o0 + dim, o2 = o1 + dim, o3 = o2 + dim;
+    const c0 = c[r], c1 = c[r + 1], c2 = c[r + 2], c3 = c[r + 3];
+    for (let i = 0; i < dim; i++) out[i] += c0 * u[o0 + i] + c1 * u[o1 + i] + (c2 * u[o2 + i] + c3 * u[o3 + i]);
+  }
+  for (; r < k; r++) {
+    const o = r * dim;
+    const c0 = c[r];
+    for (let i = 0; i < dim; i++) out[i] += c0 * u[o + i];
+  }
 }
