@@ -19,6 +19,8 @@ export const SLOW_FILES = [
   'models/zoo/hmm.test.js',
   'bin/reproduce_vi.test.js',
   'docs/api_reference.test.js',
+  'playground/playground.e2e.test.js',
+  'playground/playground_fit.test.js',
   'bin/cmdstan_commands.test.js',
   'bin/reproduce.test.js',
   'models/constraints_model.test.js',
