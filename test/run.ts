@@ -1,54 +1,43 @@
 /**
- * Test entry point: loads every compiled `*.test.js` in this folder and below it (or those whose name
+ * Test entry point: runs every compiled `*.test.js` in this folder and below it (or those whose name
  * contains one of the command-line filters), lets tape print TAP, and ends with the summary line
  * `N passed, N failed` that CI reads, taken from tape's own count of assertions. Models run in the
  * compiler's checking mode (HBNN_COMPILE=check, unless set otherwise).
+ *
+ * The files are split into jobs (each slow file alone, the others by folder) that run in
+ * HBNN_TEST_JOBS child processes at once (default: 2, or 1 on a one-core machine), each child a
+ * tape harness of its own (test/helpers/run_jobs.ts); the summary line adds up every child's counts, and
+ * a child that ends without its summary (a crash, a kill) is a failure. With one job, or
+ * HBNN_TEST_JOBS=1, the files run in this process. HBNN_TEST_TIMES=1 runs every file as its own
+ * job and ends with a table of each file's CPU and wall time.
  */
-import test from 'tape';
+import { availableParallelism } from 'node:os';
 import { readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { runInProcess, WORKER_ENV } from './helpers/run_harness.js';
+import { planJobs, runSuite } from './helpers/run_jobs.js';
 
 // Every model in the suite compares its compiled gradient with the eager tape on every call.
 process.env.HBNN_COMPILE ??= 'check';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const filters = process.argv.slice(2);
-// Tests mirror the source tree, so they are found in every folder under this one.
-const files = (readdirSync(here, { recursive: true }) as string[])
-  .map((f) => relative(here, join(here, f)))
-  .filter((f) => f.endsWith('.test.js'))
-  .filter((f) => filters.length === 0 || filters.some((p) => f.includes(p)))
-  .sort();
+const args = process.argv.slice(2);
 
-// Hold tape until every file has registered its tests (the imports below are asynchronous).
-test.wait();
-const harness = test.getHarness() as unknown as {
-  close: () => void;
-  _results: { pass: number; fail: number };
-  _exitCode: number;
-};
-let loadFailures = 0;
-
-// tape closes its harness inside its own 'exit' handler (and then removes every other exit
-// listener), so the summary is printed from a wrapper around that close.
-const closeHarness = harness.close.bind(harness);
-harness.close = () => {
-  closeHarness();
-  const { pass, fail } = harness._results;
-  const failed = fail + loadFailures + (files.length === 0 ? 1 : 0);
-  if (files.length === 0) console.log(`# no test file matched ${JSON.stringify(filters)}`);
-  console.log(`\n${pass} passed, ${failed} failed`);
-  // tape exits with this code right after closing.
-  if (failed > 0) harness._exitCode = 1;
-};
-
-for (const f of files) {
-  try {
-    await import(pathToFileURL(join(here, f)).href);
-  } catch (e) {
-    loadFailures++;
-    console.log(`not ok - could not load ${f}: ${(e as Error).stack ?? e}`);
-  }
+if (process.env[WORKER_ENV] === '1') {
+  // A child of the runner below: the arguments are exact file paths, relative to this folder.
+  await runInProcess(here, args, args);
+} else {
+  // Tests mirror the source tree, so they are found in every folder under this one.
+  const files = (readdirSync(here, { recursive: true }) as string[])
+    .map((f) => relative(here, join(here, f)))
+    .filter((f) => f.endsWith('.test.js'))
+    .filter((f) => args.length === 0 || args.some((p) => f.includes(p)))
+    .sort();
+  const times = process.env.HBNN_TEST_TIMES === '1';
+  const width = Number(process.env.HBNN_TEST_JOBS ?? Math.min(2, availableParallelism()));
+  if (!Number.isInteger(width) || width < 1) throw new Error(`HBNN_TEST_JOBS must be a positive integer, got '${process.env.HBNN_TEST_JOBS}'`);
+  const jobs = planJobs(files, { eachFileAlone: times });
+  if (jobs.length > 1 && (width > 1 || times)) await runSuite(here, jobs, { width, table: times });
+  else await runInProcess(here, files, args);
 }
-test.run();

@@ -7,10 +7,10 @@
  * and says so, only where `npm` cannot run.
  */
 import test from 'tape';
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -84,14 +84,6 @@ function packAndInstall(): Installed {
   const inst = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', join(dir, info.filename)], app);
   if (inst.status !== 0) throw new Error(`npm install of the tarball failed: ${said(inst)}`);
   return { dir, app, files: info.files.map((f) => f.path) };
-}
-
-/** Strip the types of a TypeScript module with the repository's TypeScript, write it as .mjs in the app and run it. */
-function runTs(app: string, name: string, source: string, timeoutMs?: number): SpawnSyncReturns<string> {
-  const ts = requireFromRoot(TS_PATH) as typeof import('typescript');
-  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
-  writeFileSync(join(app, `${name}.mjs`), js);
-  return run(process.execPath, [`${name}.mjs`], app, timeoutMs);
 }
 
 test('installed package: the tarball holds the library and the CLI, not tests, benchmarks or source maps', { skip }, (t) => onInstall(t, ({ files }) => {
@@ -321,16 +313,56 @@ const transpile = (source: string) => {
   return ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
 };
 
-/** Run a `repo` program from the repository's dist/ (so `./bench/index.js` resolves), in a scratch folder of the install. */
-function runInRepo(dir: string, name: string, source: string): SpawnSyncReturns<string> {
-  const file = join(ROOT, 'dist', `${name}.mjs`);
-  const cwd = join(dir, name);
+/** A program of a page, named for its files: doc_<page>_<i>. */
+interface DocProgram {
+  doc: string;
+  name: string;
+  kind: 'run' | 'repo';
+  line: number;
+  source: string;
+}
+
+interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  error?: Error;
+  wallS: number;
+}
+
+const saidRan = (r: Ran) => `exit ${r.status}${r.error ? ` (${r.error.message})` : ''}\n${r.stdout}\n${r.stderr}`.trim();
+
+/** Run a command to its end without blocking this process (so several programs can run at once). */
+function runAsync(cmd: string, args: string[], cwd: string, timeoutMs: number): Promise<Ran> {
+  const start = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd, timeout: timeoutMs, env: { ...process.env, npm_config_update_notifier: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '', error: Error | undefined;
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (e) => (error = e));
+    child.on('close', (code, signal) => {
+      if (signal && !error) error = new Error(`killed by ${signal}${Date.now() - start >= timeoutMs ? ` after the ${timeoutMs / 1000} s timeout` : ''}`);
+      resolve({ status: code, stdout, stderr, error, wallS: (Date.now() - start) / 1000 });
+    });
+  });
+}
+
+/**
+ * Run one program: a `run` program as a module of the app (so `hbnn` resolves to the install), in
+ * its page's own working folder (the files it writes stay apart from another page's); a `repo`
+ * program from the repository's dist/ (so `./bench/index.js` resolves), in a scratch folder.
+ * 5 minutes each: the machines that run the suite may be shared; the slowest example takes ~20 s alone.
+ */
+async function runDocProgram({ app, dir }: Installed, p: DocProgram): Promise<Ran> {
+  const file = p.kind === 'repo' ? join(ROOT, 'dist', `${p.name}.mjs`) : join(app, `${p.name}.mjs`);
+  const cwd = p.kind === 'repo' ? join(dir, p.name) : join(dir, 'pages', p.doc.replace(/\W+/g, '_'));
   mkdirSync(cwd, { recursive: true });
-  writeFileSync(file, transpile(source));
+  writeFileSync(file, transpile(p.source));
   try {
-    return run(process.execPath, [file], cwd, 300_000);
+    return await runAsync(process.execPath, [file], cwd, 300_000);
   } finally {
-    rmSync(file, { force: true });
+    if (p.kind === 'repo') rmSync(file, { force: true });
   }
 }
 
@@ -341,20 +373,58 @@ const EXPECT: Record<string, { when: RegExp; stdout: RegExp; what: string }[]> =
   'docs/diagnostics.md': [{ when: /formatCompare/, stdout: /^studentT\s+0\.0\s+0\.0\s+NA[\s\S]*^normal\s+-/m, what: 'compare() puts the Student-t model first' }],
 };
 
-for (const doc of DOCS) {
-  const { files, programs } = docPrograms(docBlocks(doc));
+const PAGES = DOCS.map((doc) => ({ doc, ...docPrograms(docBlocks(doc)) }));
+/** How many pages run at once: HBNN_TEST_JOBS, as for the suite's own processes (default 2, or 1 on one core). */
+const PAGE_JOBS = Math.max(1, Number(process.env.HBNN_TEST_JOBS ?? Math.min(2, availableParallelism())) || 1);
+
+let pageRuns: Promise<Map<string, Ran[]>> | null = null;
+
+/**
+ * Every page's programs, run once for all the page tests below: the `file` modules of every page
+ * are written into the app first (their names must differ), then PAGE_JOBS pages at a time run
+ * their programs, each page's in order (a later program may read what an earlier one wrote).
+ */
+function runAllPages(i: Installed): Promise<Map<string, Ran[]>> {
+  pageRuns ??= (async () => {
+    for (const f of PAGES.flatMap((p) => p.files)) writeFileSync(join(i.app, f.name), transpile(f.source));
+    const runs = new Map<string, Ran[]>();
+    const queue = PAGES.filter((p) => p.programs.length > 0);
+    const worker = async () => {
+      for (let page = queue.shift(); page; page = queue.shift()) {
+        const ran: Ran[] = [];
+        for (const [k, p] of page.programs.entries()) ran.push(await runDocProgram(i, { ...p, doc: page.doc, name: `doc_${page.doc.replace(/\W+/g, '_')}_${k}` }));
+        runs.set(page.doc, ran);
+      }
+    };
+    await Promise.all(Array.from({ length: PAGE_JOBS }, worker));
+    return runs;
+  })();
+  return pageRuns;
+}
+
+test('docs: the `file` modules of all pages have different names (every page\'s modules are written into one app)', (t) => {
+  const names = PAGES.flatMap((p) => p.files.map((f) => f.name));
+  t.deepEqual(names.filter((n, k) => names.indexOf(n) !== k), [], `${names.length} modules, no name twice`);
+  t.end();
+});
+
+for (const { doc, programs } of PAGES) {
   if (programs.length === 0) continue;
-  test(`installed package: the examples of ${doc} run as written`, { skip }, (t) => onInstall(t, ({ app, dir }) => {
-    for (const f of files) writeFileSync(join(app, f.name), transpile(f.source));
-    programs.forEach((p, i) => {
-      const name = `doc_${doc.replace(/\W+/g, '_')}_${i}`;
-      // 5 minutes each: the machines that run the suite may be shared; the slowest example takes ~20 s alone.
-      const r = p.kind === 'repo' ? runInRepo(dir, name, p.source) : runTs(app, name, p.source, 300_000);
+  test(`installed package: the examples of ${doc} run as written`, { skip }, async (t) => {
+    let ran: Ran[];
+    try {
+      ran = (await runAllPages(install())).get(doc) ?? [];
+    } catch (e) {
+      t.fail((e as Error).message);
+      return;
+    }
+    programs.forEach((p, k) => {
+      const r = ran[k];
       const first = p.source.split('\n').find((l) => !l.startsWith('import') && !l.startsWith('//') && l.trim() !== '') ?? '';
-      t.equal(r.status, 0, `${doc}:${p.line}${p.kind === 'repo' ? ' (from the repository)' : ''}, the example at "${first.slice(0, 60)}": ${r.status === 0 ? 'runs' : said(r)}`);
+      t.equal(r.status, 0, `${doc}:${p.line}${p.kind === 'repo' ? ' (from the repository)' : ''}, the example at "${first.slice(0, 60)}": ${r.status === 0 ? `runs (${r.wallS.toFixed(1)} s)` : saidRan(r)}`);
       for (const e of EXPECT[doc] ?? []) if (e.when.test(p.source)) t.match(r.stdout, e.stdout, e.what);
     });
-  }));
+  });
 }
 
 test('installed package: clean up', { skip }, (t) => {

@@ -85,14 +85,15 @@ export function compiledOnly<M>(make: () => M): M {
 
 /**
  * gradcheck(model) at its default point (in the suite's checking mode, so the compiled gradient is
- * also compared with the eager tape on every call), then a run of 4 chains of the compiled model
+ * also compared with the eager tape on every call), then a run of 4 chains of the compiled model,
+ * with the library's default warmup (no `tune`: the zoo checks what a user gets),
  * with fewer than 1% divergent draws (Stan's long runs have at most a handful in 100,000).
  */
 export async function fit(t: test.Test, make: () => Model, seed: number, draws = 1000): Promise<Trace> {
   const g = gradcheck(make());
   t.ok(g.ok, `gradcheck(model): max abs error ${g.maxAbsError.toExponential(2)}`);
   const model = compiledOnly(make);
-  const trace = await sample(model, { chains: 4, draws, tune: draws, seed, sampler: nuts() });
+  const trace = await sample(model, { chains: 4, draws, seed, sampler: nuts() });
   t.equal(model.compilation.state, 'compiled', `the model ran compiled (${model.compilation.reason ?? ''})`);
   t.ok(divergences(trace) < 0.01 * 4 * draws, `${divergences(trace)} divergences`);
   return trace;

@@ -24,7 +24,7 @@ test('eight schools: the exact posterior matches the published one', (t) => {
 test('eight schools, non-centred: gradient through the compiled path, posterior = exact', async (t) => {
   t.ok(gradcheck(eightSchoolsNonCentred()).ok, 'gradcheck(model), compiled and eager compared on every call');
   const model = compiledOnly(eightSchoolsNonCentred);
-  const trace = await sample(model, { chains: 4, draws: 1000, tune: 1000, seed: 8, sampler: nuts(), targetAccept: 0.9 });
+  const trace = await sample(model, { chains: 4, draws: 1000, seed: 8, sampler: nuts(), targetAccept: 0.9 });
   t.equal(model.compilation.state, 'compiled', 'the model ran compiled');
   t.ok(divergences(trace) <= 4, `${divergences(trace)} divergences`);
   const mu = chainsOf(trace, 'mu'), tau = chainsOf(trace, 'tau');
@@ -55,7 +55,7 @@ test('eight schools, non-centred: gradient through the compiled path, posterior 
 test('eight schools, centred: gradient through the compiled path, posterior = exact within MCSE, divergences flagged', async (t) => {
   t.ok(gradcheck(eightSchoolsCentred()).ok, 'gradcheck(model), compiled and eager compared on every call');
   const model = compiledOnly(eightSchoolsCentred);
-  const trace = await sample(model, { chains: 4, draws: 1000, tune: 1000, seed: 8, sampler: nuts(), targetAccept: 0.95 });
+  const trace = await sample(model, { chains: 4, draws: 1000, seed: 8, sampler: nuts(), targetAccept: 0.95 });
   t.ok(divergences(trace) > 0, `the funnel shows: ${divergences(trace)} divergences at target acceptance 0.95`);
   const report = { rhat: 'report' } as const;
   checkMoments(t, 'mu', chainsOf(trace, 'mu'), exact.mu, report);
