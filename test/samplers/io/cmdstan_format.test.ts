@@ -48,7 +48,7 @@ test('CmdStan CSV of a dense run: metric = dense_e and the full d×d matrix, rea
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const diag = await sample(correlated3, { chains: 1, draws: 10, tune: 150, seed: 7 });
+  const diag = await sample(correlated3, { chains: 1, draws: 10, tune: 150, seed: 7, adapt: 'stan' }); // Stan's warmup: a diagonal metric
   const dl = linesOf(cmdStanCsvTexts(diag)[0]);
   t.ok(dl.includes('#         metric = diag_e'), 'a diagonal run says diag_e');
   t.deepEqual(metricRows(dl, '# Diagonal elements of inverse mass matrix:').map((r) => r.length), [3], 'one line of three');
