@@ -201,6 +201,17 @@ export function studyData(opts: ReproduceOptions): { study: StudyData; name: str
   return { study: loadStudyData(WIECKI2018_PATH), name: WIECKI2018_NAME, source: 'models/data/wiecki2018_seed31.json (shipped with hbnn)' };
 }
 
+/**
+ * The warmup and draws of a run, defaults filled in: `adapt` the library's DEFAULT_ADAPT, `tune`
+ * its default for that scheme (`defaultTune`: DEFAULT_TUNE, or Stan's 1000 with 'stan'), the
+ * hierarchical model's draws and warmup those of the others.
+ */
+export function studySampling(opts: Pick<ReproduceOptions, 'adapt' | 'tune' | 'draws' | 'hierarchicalDraws' | 'hierarchicalTune'>): { adapt: AdaptName; tune: number; hierarchicalDraws: number; hierarchicalTune: number } {
+  const adapt = opts.adapt === undefined ? DEFAULT_ADAPT : checkAdaptName(opts.adapt);
+  const tune = opts.tune ?? defaultTune(adapt);
+  return { adapt, tune, hierarchicalDraws: opts.hierarchicalDraws ?? opts.draws, hierarchicalTune: opts.hierarchicalTune ?? tune };
+}
+
 /** Load or generate the data and fix the settings that metrics.json records. */
 function prepareRun(opts: ReproduceOptions): StudyRun {
   const { study, name, source } = studyData(opts);
@@ -208,10 +219,7 @@ function prepareRun(opts: ReproduceOptions): StudyRun {
   const groups = study.Xs_train.length;
   const nTrain = study.Ys_train.reduce((s, y) => s + y.length, 0);
   const nTest = study.Ys_test.reduce((s, y) => s + y.length, 0);
-  const adapt = opts.adapt === undefined ? DEFAULT_ADAPT : checkAdaptName(opts.adapt);
-  const tune = opts.tune ?? defaultTune(adapt);
-  const hierarchicalDraws = opts.hierarchicalDraws ?? opts.draws;
-  const hierarchicalTune = opts.hierarchicalTune ?? tune;
+  const { adapt, tune, hierarchicalDraws, hierarchicalTune } = studySampling(opts);
   const maxTreeDepth = opts.maxTreeDepth ?? 10;
   const method = opts.method ?? 'nuts';
   if (!(STUDY_METHODS as readonly string[]).includes(method)) throw new Error(`--method must be one of ${STUDY_METHODS.join(', ')}, got '${method}'`);

@@ -14,6 +14,7 @@ import { Rng } from '../../../core/rng.js';
 import { sample } from '../../../samplers/run/sample.js';
 import { cmdStanCsvTexts } from '../../../samplers/io/cmdstan_csv.js';
 import { parseCmdStanCsv } from '../../../samplers/io/cmdstan_reader.js';
+import { metaFromSettings } from '../../../samplers/io/cmdstan_preamble.js';
 import { lowRankToDense, unpackLowRank } from '../../../samplers/mcmc/metric.js';
 import { ADAPT_NAMES } from '../../../samplers/adaptation/warmup_adapter.js';
 import { DEFAULT_ADAPT, DEFAULT_TUNE, STAN_DEFAULT_TUNE, defaultTune } from '../../../samplers/run/sample_options.js';
@@ -252,6 +253,8 @@ test("adapt 'fisher-low-rank': the metric finds the correlation; Trace meta, Cmd
   const csv = cmdStanCsvTexts(trace)[0];
   t.match(csv, /# Low-rank inverse mass matrix \(hbnn\): S \(I \+ U \(L - I\) U\^T\) S, rank \d+/, 'CSV: the low-rank block');
   const parsed = parseCmdStanCsv(csv, 'chain.csv');
+  t.match(csv, /\n#       hbnn_adapt = fisher-low-rank\n/, 'CSV: the adapt block names the warmup scheme');
+  t.equal(metaFromSettings(parsed.settings).adapt, 'fisher-low-rank', 'and it reads back as meta.adapt');
   const diag = parsed.adaptation.inverseMassMatrix!;
   t.equal(diag.length, 6, 'a CmdStan reader takes the diagonal of M⁻¹');
   t.ok(diag.every((v, i) => Math.abs(v / dense[i * 6 + i] - 1) < 1e-5), 'which is the diagonal of the low-rank M⁻¹');

@@ -136,6 +136,6 @@ test('trace JSON: meta fields of the wrong type are refused', (t) => {
   const raw = traceToJson(trace) as { meta: Record<string, unknown> };
   t.deepEqual(traceFromJson(raw).meta, { sampler: 'nuts', seed: 3 }, 'a good meta passes');
   t.throws(() => traceFromJson({ ...raw, meta: { seed: '3' } }), /meta\.seed must be a number, got "3"/, 'seed as a string');
-  t.throws(() => traceFromJson({ ...raw, meta: { metric: 'dense_e' } }), /meta\.metric must be 'diag' or 'dense', got "dense_e"/, 'CmdStan metric name');
+  t.throws(() => traceFromJson({ ...raw, meta: { metric: 'dense_e' } }), /meta\.metric must be 'diag', 'dense' or 'lowrank', got "dense_e"/, 'CmdStan metric name');
   t.end();
 });
