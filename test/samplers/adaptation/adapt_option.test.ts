@@ -267,6 +267,11 @@ test('progress bars name the warmup phase', (t) => {
   p.update({ chain: 0, iteration: 5, divergences: 0, phase: 'early' } as ChainProgress);
   p.stop();
   t.match(s.text(), /5\/30 warmup \(early\)/);
+  const named = fakeStream(true);
+  const q = createProgress(true, [0], 10, 20, named.stream, 'fisher-low-rank');
+  q.update({ chain: 0, iteration: 5, divergences: 0, phase: 'early' } as ChainProgress);
+  q.stop();
+  t.match(named.text(), /5\/30 warmup \(fisher-low-rank: early\)/, 'and the scheme, when sample() passes it');
   t.end();
 });
 
