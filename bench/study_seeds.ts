@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   });
   const seeds = values.seeds!.split(',').map((s) => Number(s));
   if (seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`--seeds must be a comma-separated list of non-negative integers, got '${values.seeds}'`);
-  const num = (name: 'tune' | 'draws' | 'chains', fallback: number) => {
+  const num = <F extends number | undefined>(name: 'tune' | 'draws' | 'chains', fallback: F): number | F => {
     if (values[name] === undefined) return fallback;
     const v = Number(values[name]);
     if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} must be a positive integer, got '${values[name]}'`);

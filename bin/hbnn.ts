@@ -7,6 +7,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { nonNegativeInt, oneOf, pathArg, positiveInt } from './cli_args.js';
 import { FULL_SETTINGS, QUICK_SETTINGS, STUDY_METHODS, reproduce, type StudyMethod } from './reproduce.js';
+import { ADAPT_NAMES, type AdaptName } from '../samplers/adaptation/warmup_adapter.js';
+import { DEFAULT_ADAPT, DEFAULT_TUNE, STAN_DEFAULT_TUNE } from '../samplers/run/sample_options.js';
 import { MODEL_NAMES, POST_ACCURACY, STAN_ACCURACY } from './report/report.js';
 import { packageVersion } from './version.js';
 import { parseVars } from './cmdstan_files.js';
@@ -38,12 +40,13 @@ program
   .option('--seed <n>', 'seed of the samplers (and of the data with --generate)', nonNegativeInt('--seed'), 0)
   .option('--chains <n>', `chains per model (default ${FULL_SETTINGS.chains})`, positiveInt('--chains'))
   .option('--draws <n>', `draws per chain, every model (default ${FULL_SETTINGS.draws}, --quick ${QUICK_SETTINGS.draws})`, positiveInt('--draws'))
-  .option("--tune <n>", `warmup iterations per chain, every model (default ${FULL_SETTINGS.tune}; --quick ${QUICK_SETTINGS.tune}, hierarchical ${QUICK_SETTINGS.hierarchicalTune})`, positiveInt("--tune"))
+  .option('--tune <n>', `warmup iterations per chain, every model (default ${FULL_SETTINGS.tune ?? `the library's: ${DEFAULT_TUNE}, ${STAN_DEFAULT_TUNE} with --adapt stan`}; --quick ${QUICK_SETTINGS.tune}, hierarchical ${QUICK_SETTINGS.hierarchicalTune})`, positiveInt('--tune'))
+  .option('--adapt <name>', `NUTS's warmup: ${ADAPT_NAMES.join(', ')} (default the library's, ${DEFAULT_ADAPT}; --adapt stan --tune 1000 --draws 1000 is Stan's)`, oneOf('--adapt', ADAPT_NAMES))
   .option('--quick', 'short chains and NUTS tree depth at most 6: about a minute and a half on 2 cores', false)
   .option('--method <name>', `also fit every model with a VI method and add its rows to the report: ${STUDY_METHODS.join(', ')}`, oneOf('--method', STUDY_METHODS), 'nuts')
   .option('--no-parallel', 'run chains one after another instead of in worker threads')
   .option('--no-progress', 'no progress bars')
-  .action(async (o: { data?: string; generate: boolean; out: string; seed: number; chains?: number; draws?: number; tune?: number; quick: boolean; parallel: boolean; progress: boolean; method: StudyMethod }) => {
+  .action(async (o: { data?: string; generate: boolean; out: string; seed: number; chains?: number; draws?: number; tune?: number; adapt?: AdaptName; quick: boolean; parallel: boolean; progress: boolean; method: StudyMethod }) => {
     const defaults = o.quick ? QUICK_SETTINGS : FULL_SETTINGS;
     const controller = new AbortController();
     let interrupts = 0;
@@ -55,7 +58,7 @@ program
     const t0 = performance.now();
     try {
       const metrics = await reproduce({
-        data: o.data, generate: o.generate, out: o.out, seed: o.seed, quick: o.quick, method: o.method,
+        data: o.data, generate: o.generate, out: o.out, seed: o.seed, quick: o.quick, method: o.method, adapt: o.adapt,
         chains: o.chains ?? defaults.chains, draws: o.draws ?? defaults.draws, tune: o.tune ?? defaults.tune,
         hierarchicalDraws: o.draws ?? defaults.hierarchicalDraws, hierarchicalTune: o.tune ?? defaults.hierarchicalTune,
         maxTreeDepth: o.quick ? QUICK_SETTINGS.maxTreeDepth : undefined,

@@ -13,6 +13,8 @@ import { groupPrior, type LayerPrior } from '../models/bnn/group_prior.js';
 import { predict } from '../models/bnn/predict.js';
 import type { BnnModel } from '../models/bnn/network.js';
 import { sample, type SampleOptions } from '../samplers/run/sample.js';
+import { DEFAULT_ADAPT, defaultTune } from '../samplers/run/sample_options.js';
+import { checkAdaptName, type AdaptName } from '../samplers/adaptation/warmup_adapter.js';
 import { nuts } from '../samplers/mcmc/nuts.js';
 import { adviInitializer } from '../samplers/vi/advi_initializer.js';
 import { summary, formatSummary, type SummaryRow } from '../samplers/diagnostics/summary.js';
@@ -35,9 +37,11 @@ export interface ReproduceOptions {
   out: string;
   seed: number;
   chains: number;
-  /** Draws and warmup per chain of the flat and informative-prior models. */
+  /** Draws and warmup per chain of the flat and informative-prior models; `tune` left out is the library's default for `adapt` (`defaultTune`). */
   draws: number;
-  tune: number;
+  tune?: number;
+  /** NUTS's warmup scheme (default: the library's, `DEFAULT_ADAPT`); 'stan' with tune 1000 is Stan's. */
+  adapt?: AdaptName;
   /** Draws and warmup per chain of the hierarchical model (default: `draws` and `tune`). */
   hierarchicalDraws?: number;
   hierarchicalTune?: number;
@@ -60,11 +64,12 @@ export type StudyMethod = (typeof STUDY_METHODS)[number];
 export const VI_DRAWS = 1000;
 
 /**
- * Defaults of a full run: 500 warmup + 500 draws per chain, PyMC3's defaults when the post was
- * written (the post's hierarchical run used 5000 warmup steps, which take over an hour here).
- * About 14 minutes on 2 cores; Stan's 1000 + 1000 (`--tune 1000 --draws 1000`) takes about 24.
+ * Defaults of a full run: 2 chains × 1000 draws per model (issue 13), with the library's default
+ * warmup (`DEFAULT_ADAPT`, `DEFAULT_TUNE` iterations: no `tune` here). Stan's settings are
+ * `--adapt stan --tune 1000 --draws 1000`. Duration on 2 cores: TBD by lead (Stan's 1000 + 1000
+ * took about 24 minutes, the earlier 500 + 500 default about 14).
  */
-export const FULL_SETTINGS = { chains: 2, draws: 500, tune: 500, hierarchicalDraws: 500, hierarchicalTune: 500 };
+export const FULL_SETTINGS: { chains: number; draws: number; tune?: number; hierarchicalDraws: number; hierarchicalTune?: number } = { chains: 2, draws: 1000, hierarchicalDraws: 1000 };
 /**
  * `--quick`: short chains and NUTS trees capped at depth 6 (64 steps; still a valid MCMC kernel,
  * just a less efficient one), about a minute and a half on 2 cores; for a first look, not for
@@ -137,6 +142,8 @@ interface StudyRun {
   nTest: number;
   grid: Float64Array;
   maxTreeDepth: number;
+  /** Warmup per chain of the flat and informative-prior models, the default filled in. */
+  tune: number;
   hierarchicalDraws: number;
   hierarchicalTune: number;
   /** NUTS and chain options of every model; the hierarchical one overrides a few. */
@@ -194,6 +201,17 @@ export function studyData(opts: ReproduceOptions): { study: StudyData; name: str
   return { study: loadStudyData(WIECKI2018_PATH), name: WIECKI2018_NAME, source: 'models/data/wiecki2018_seed31.json (shipped with hbnn)' };
 }
 
+/**
+ * The warmup and draws of a run, defaults filled in: `adapt` the library's DEFAULT_ADAPT, `tune`
+ * its default for that scheme (`defaultTune`: DEFAULT_TUNE, or Stan's 1000 with 'stan'), the
+ * hierarchical model's draws and warmup those of the others.
+ */
+export function studySampling(opts: Pick<ReproduceOptions, 'adapt' | 'tune' | 'draws' | 'hierarchicalDraws' | 'hierarchicalTune'>): { adapt: AdaptName; tune: number; hierarchicalDraws: number; hierarchicalTune: number } {
+  const adapt = opts.adapt === undefined ? DEFAULT_ADAPT : checkAdaptName(opts.adapt);
+  const tune = opts.tune ?? defaultTune(adapt);
+  return { adapt, tune, hierarchicalDraws: opts.hierarchicalDraws ?? opts.draws, hierarchicalTune: opts.hierarchicalTune ?? tune };
+}
+
 /** Load or generate the data and fix the settings that metrics.json records. */
 function prepareRun(opts: ReproduceOptions): StudyRun {
   const { study, name, source } = studyData(opts);
@@ -201,15 +219,14 @@ function prepareRun(opts: ReproduceOptions): StudyRun {
   const groups = study.Xs_train.length;
   const nTrain = study.Ys_train.reduce((s, y) => s + y.length, 0);
   const nTest = study.Ys_test.reduce((s, y) => s + y.length, 0);
-  const hierarchicalDraws = opts.hierarchicalDraws ?? opts.draws;
-  const hierarchicalTune = opts.hierarchicalTune ?? opts.tune;
+  const { adapt, tune, hierarchicalDraws, hierarchicalTune } = studySampling(opts);
   const maxTreeDepth = opts.maxTreeDepth ?? 10;
   const method = opts.method ?? 'nuts';
   if (!(STUDY_METHODS as readonly string[]).includes(method)) throw new Error(`--method must be one of ${STUDY_METHODS.join(', ')}, got '${method}'`);
-  const settings = { ...(method !== 'nuts' ? { viMethod: method } : {}), chains: opts.chains, draws: opts.draws, tune: opts.tune, hierarchicalDraws, hierarchicalTune, seed: opts.seed, parallel: opts.parallel, quick: !!opts.quick, sampler: 'nuts', hierarchicalTargetAccept: HIERARCHICAL_TARGET_ACCEPT, hierarchicalInit: 'advi+adapt_diag', realizationsPerDraw: REALIZATIONS_PER_DRAW, maxTreeDepth };
+  const settings = { ...(method !== 'nuts' ? { viMethod: method } : {}), chains: opts.chains, draws: opts.draws, tune, hierarchicalDraws, hierarchicalTune, seed: opts.seed, parallel: opts.parallel, quick: !!opts.quick, sampler: 'nuts', adapt, hierarchicalTargetAccept: HIERARCHICAL_TARGET_ACCEPT, hierarchicalInit: 'advi+adapt_diag', realizationsPerDraw: REALIZATIONS_PER_DRAW, maxTreeDepth };
   const dataInfo = { name, source, postData: !opts.generate && !opts.data, groups, trainPoints: nTrain, testPoints: nTest };
-  const base: SampleOptions = { sampler: nuts({ maxTreeDepth }), chains: opts.chains, draws: opts.draws, tune: opts.tune, progress: opts.progress, parallel: opts.parallel && opts.chains > 1, signal: opts.signal };
-  return { opts, study, groups, nTrain, nTest, grid: surfaceGridPoints(), maxTreeDepth, hierarchicalDraws, hierarchicalTune, base, settings, dataInfo, finished: {} };
+  const base: SampleOptions = { sampler: nuts({ maxTreeDepth }), chains: opts.chains, draws: opts.draws, tune, adapt, progress: opts.progress, parallel: opts.parallel && opts.chains > 1, signal: opts.signal };
+  return { opts, study, groups, nTrain, nTest, grid: surfaceGridPoints(), maxTreeDepth, tune, hierarchicalDraws, hierarchicalTune, base, settings, dataInfo, finished: {} };
 }
 
 /**
@@ -396,7 +413,7 @@ function writeStudyReport(run: StudyRun, metrics: StudyMetrics, figures: ReportF
   const { opts } = run;
   const notes = [
     'Accuracies are pooled over all groups; a point is class 1 where the posterior mean probability exceeds 0.5.',
-    `Sampler: NUTS, ${opts.chains} chains × (${opts.tune} warmup + ${opts.draws} draws) per group model; the hierarchical model ${opts.chains} chains × (${run.hierarchicalTune} warmup + ${run.hierarchicalDraws} draws) with target accept ${HIERARCHICAL_TARGET_ACCEPT} and ADVI initialisation.`,
+    `Sampler: NUTS with adapt '${run.base.adapt}' warmup, ${opts.chains} chains × (${run.tune} warmup + ${opts.draws} draws) per group model; the hierarchical model ${opts.chains} chains × (${run.hierarchicalTune} warmup + ${run.hierarchicalDraws} draws) with target accept ${HIERARCHICAL_TARGET_ACCEPT} and ADVI initialisation.`,
     'R-hat and bulk-ESS of lp__ (log density) and of the predictions (each training point\'s class-1 probability) are the worst over a model\'s fits (lpMaxRhat, lpMinEssBulk, predictionMaxRhat, predictionMinEssBulk in metrics.json): judge convergence on them, since single network weights are not identified (sign flips, permuted hidden units).',
     'Groups and chains are numbered from 1, as CmdStan numbers chains; group 1 is Xs_train[0] of the data file.',
   ];

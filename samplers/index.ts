@@ -35,6 +35,7 @@ export * from './adaptation/symmetric_eigen.js';
 
 // running chains
 export { sample, type SampleOptions, type InitOption, type InitPoint } from './run/sample.js';
+export { DEFAULT_ADAPT, DEFAULT_TUNE, STAN_DEFAULT_TUNE, defaultTune } from './run/sample_options.js';
 export type { WorkerTargetSpec } from './run/parallel/protocol.js';
 export type { AdviInit } from './vi/advi_initializer.js';
 export { RunControl } from './run/run_control.js';

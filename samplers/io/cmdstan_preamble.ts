@@ -4,6 +4,7 @@
  * many draws, the metric kind, the seed. rstan's `read_stan_csv` parses these lines.
  */
 import { cmdStanMetric, type MetricKindName, type TraceMeta } from '../trace/trace_meta.js';
+import { ADAPT_NAMES, type AdaptName } from '../adaptation/warmup_adapter.js';
 
 /** The facts of one chain's file that its Trace meta does not hold. */
 export interface ChainPreamble {
@@ -39,7 +40,9 @@ function algorithmLines(meta: TraceMeta, metric: MetricKindName | undefined): st
 }
 
 export function preambleLines(meta: TraceMeta, model: string, chain: ChainPreamble): string[] {
-  const adapt = chain.numWarmup > 0 ? ['#     adapt', '#       engaged = 1', ...(meta.targetAccept !== undefined ? [`#       delta = ${meta.targetAccept}`] : [])] : [];
+  // hbnn_adapt: which warmup ran ('stan', 'fisher', 'fisher-low-rank'); not a CmdStan setting, read back into meta.adapt.
+  const scheme = meta.adapt !== undefined ? [`#       hbnn_adapt = ${oneLine(meta.adapt)}`] : [];
+  const adapt = chain.numWarmup > 0 ? ['#     adapt', '#       engaged = 1', ...(meta.targetAccept !== undefined ? [`#       delta = ${meta.targetAccept}`] : []), ...scheme] : [];
   return [
     `# model = ${oneLine(model)}`,
     '# method = sample (Default)',
@@ -107,6 +110,8 @@ export function metaFromSettings(s: Map<string, string>): TraceMeta {
   meta.numWarmup = meta.tune;
   const delta = num('delta');
   if (delta !== undefined) meta.targetAccept = delta;
+  const scheme = s.get('hbnn_adapt');
+  if (scheme !== undefined && (ADAPT_NAMES as readonly string[]).includes(scheme)) meta.adapt = scheme as AdaptName;
   const metric = s.get('metric');
   if (metric === 'dense_e' || metric === 'diag_e') meta.metric = metric === 'dense_e' ? 'dense' : 'diag';
   const options: Record<string, unknown> = {};

@@ -135,7 +135,7 @@ function decodeMeta(raw: unknown): TraceMeta {
     const v = meta[key];
     if (v !== undefined && v !== null && typeof v !== type) throw new Error(`readTraceJson: meta.${key} must be a ${type}, got ${JSON.stringify(v)}`);
   }
-  if (meta.metric !== undefined && meta.metric !== 'diag' && meta.metric !== 'dense') throw new Error(`readTraceJson: meta.metric must be 'diag' or 'dense', got ${JSON.stringify(meta.metric)}`);
+  if (meta.metric !== undefined && meta.metric !== 'diag' && meta.metric !== 'dense' && meta.metric !== 'lowrank') throw new Error(`readTraceJson: meta.metric must be 'diag', 'dense' or 'lowrank', got ${JSON.stringify(meta.metric)}`);
   return meta as TraceMeta;
 }
 

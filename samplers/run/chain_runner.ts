@@ -220,7 +220,7 @@ export class ChainRunner {
     const inv = this.params.inverseMassMatrix;
     const metric = inv instanceof Float64Array ? metricKindOf(inv.length, this.target.dim) : 'diag';
     const samplerOptions = sampler.spec?.options;
-    const meta = { sampler: sampler.name, seed: task.seed, targetAccept: task.targetAccept, ...(samplerOptions ? { samplerOptions } : {}) };
+    const meta = { sampler: sampler.name, seed: task.seed, targetAccept: task.targetAccept, adapt: task.adapt, ...(samplerOptions ? { samplerOptions } : {}) };
     try {
       return new CheckpointWriter(dir, task.chain, params, { meta, tune: task.tune, keepWarmup: task.keepWarmup, draws: task.draws, metric }, (path, e) => this.checkpointFailed(path, e));
     } catch (e) {

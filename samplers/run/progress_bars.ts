@@ -10,11 +10,17 @@ export type { ProgressReporter } from './progress_events.js';
 
 const FORMAT = 'chain {chain} |{bar}| {value}/{total} {phase} | {speed} it/s | {divergences} divergent{note}';
 
+function warmupLabel(adapt: string | undefined, phase: string | undefined): string {
+  const inside = [adapt, phase].filter((s) => s).join(': ');
+  return inside ? `warmup (${inside})` : 'warmup';
+}
+
 /**
  * A reporter for `chains` chains of `tune + draws` iterations; silent unless `enabled` and the
- * stream (default stderr) is a TTY.
+ * stream (default stderr) is a TTY. With `adapt`, warmup reads `warmup (fisher-low-rank: early)`,
+ * so a run shows which warmup scheme the defaults chose.
  */
-export function createProgress(enabled: boolean | undefined, chains: readonly number[], tune: number, draws: number, stream?: TerminalStream): ProgressReporter {
+export function createProgress(enabled: boolean | undefined, chains: readonly number[], tune: number, draws: number, stream?: TerminalStream, adapt?: string): ProgressReporter {
   const group = openBarGroup(FORMAT, { enabled, stream });
   if (group === null) return silentProgress;
   const total = tune + draws;
@@ -25,7 +31,7 @@ export function createProgress(enabled: boolean | undefined, chains: readonly nu
     update({ chain, iteration, divergences, phase }) {
       const seconds = (Date.now() - start) / 1000;
       bars.get(chain)?.update(iteration, {
-        phase: iteration < tune ? (phase ? `warmup (${phase})` : 'warmup') : 'sampling',
+        phase: iteration < tune ? warmupLabel(adapt, phase) : 'sampling',
         speed: seconds > 0 ? (iteration / seconds).toFixed(0) : '0',
         divergences,
       });

@@ -162,7 +162,7 @@ function chainTasks(points: (Float64Array | undefined)[], settings: RunSettings,
 
 /** Runs the chains in workers or on this thread, reporting progress to the bars and to `onProgress`. */
 async function runChains(target: PosteriorTarget, tasks: ChainTask[], settings: RunSettings, options: SampleOptions): Promise<RunOutcome> {
-  const reporters: ProgressReporter[] = [createProgress(options.progress, tasks.map((t) => t.chain), settings.tune, settings.draws)];
+  const reporters: ProgressReporter[] = [createProgress(options.progress, tasks.map((t) => t.chain), settings.tune, settings.draws, undefined, settings.adapt)];
   const onProgress = options.onProgress;
   if (onProgress) reporters.push({ update: (p) => onProgress(p), fail() {}, stop() {} });
   const progress = combineProgress(...reporters);

@@ -23,7 +23,10 @@ export interface SampleOptions {
   chains?: number;
   /** Post-warmup draws per chain. */
   draws?: number;
-  /** Warmup iterations per chain. */
+  /**
+   * Warmup iterations per chain: `DEFAULT_TUNE` (400) by default, Stan's 1000 when the warmup is
+   * `adapt: 'stan'` (given, or chosen because a Stan-only option is set; see `adapt`).
+   */
   tune?: number;
   seed?: number;
   /** 'jitter' (default), 'advi+adapt_diag', 'pathfinder' (start at Pathfinder draws, metric from them), one point for all chains, or one point per chain. */
@@ -58,9 +61,12 @@ export interface SampleOptions {
   adviInit?: AdviInit;
   workerTarget?: WorkerTargetSpec;
   /**
-   * The warmup: 'stan' (Stan's windowed adaptation, the default), 'fisher' (nutpie's diagonal
+   * The warmup: 'stan' (Stan's windowed adaptation), 'fisher' (nutpie's diagonal
    * Fisher-divergence metric and schedule) or 'fisher-low-rank' (low-rank plus diagonal);
-   * see docs/samplers.md. `dense: true` and `windows` go with 'stan'.
+   * see docs/samplers.md. Left out, it is `DEFAULT_ADAPT` ('fisher-low-rank'), except that
+   * Stan-only options (`dense: true`, a dense `inverseMassMatrix` or sampler metric, `windows`,
+   * `adaptMassMatrix: false`) choose 'stan', and a sampler with a diagonal metric only (mala, or
+   * one of your own) gets 'fisher'. `adapt: 'stan', tune: 1000` is Stan's warmup.
    */
   adapt?: AdaptName;
 }
@@ -87,12 +93,40 @@ export interface RunSettings {
   adapt: AdaptName;
 }
 
-/** The warmup scheme when `adapt` is not given. */
-export const DEFAULT_ADAPT: AdaptName = 'stan';
+/**
+ * The warmup when `adapt` is not given, and its length when `tune` is not given: chosen by
+ * measurement, as the pair with the most effective draws per gradient (warmup included) over the
+ * benchmarked posteriors with no loss of accuracy (bench/adaptation.bench.ts, and
+ * bench/adaptation_bnn.bench.ts for the hierarchical BNN; numbers in docs/benchmarks.md and
+ * docs/samplers.md#measured-effective-draws-per-gradient).
+ */
+export const DEFAULT_ADAPT: AdaptName = 'fisher-low-rank';
+/** See `DEFAULT_ADAPT`: the default `tune` of the Fisher warmups (nutpie's default too). */
+export const DEFAULT_TUNE = 400;
+/** The default `tune` of `adapt: 'stan'`: Stan's 1000, for which its windows (75 / 25·2^k / 50) are laid out. */
+export const STAN_DEFAULT_TUNE = 1000;
+
+/** The default `tune` of a warmup scheme: Stan's 1000 for 'stan', `DEFAULT_TUNE` for the Fisher ones. */
+export function defaultTune(adapt: AdaptName): number {
+  return adapt === 'stan' ? STAN_DEFAULT_TUNE : DEFAULT_TUNE;
+}
+
+/** The samplers that take a low-rank plus diagonal metric ('fisher-low-rank'); any other gets 'fisher' as its default. */
+const LOW_RANK_SAMPLERS: readonly string[] = ['nuts', 'hmc'];
+
+/** The warmup `sample` runs when `adapt` is left out (see SampleOptions.adapt). */
+function defaultAdapt(options: SampleOptions, sampler: AnySampler, dim: number): AdaptName {
+  const isDense = (m: ArrayLike<number> | undefined): boolean => m !== undefined && dim > 1 && m.length === dim * dim;
+  // A dense metric (asked for, given, or the sampler's own, as nuts({ metric: 'dense' })) is adapted by Stan's windows only.
+  const denseMetric = options.dense || isDense(options.inverseMassMatrix) || isDense(sampler.defaultParams(dim).inverseMassMatrix as ArrayLike<number> | undefined);
+  if (denseMetric || options.windows !== undefined || options.adaptMassMatrix === false) return 'stan';
+  if (DEFAULT_ADAPT === 'fisher-low-rank' && !LOW_RANK_SAMPLERS.includes(sampler.name)) return 'fisher';
+  return DEFAULT_ADAPT;
+}
 
 /** `adapt`, checked against the options it cannot go with. */
-function resolveAdapt(options: SampleOptions): AdaptName {
-  if (options.adapt === undefined) return DEFAULT_ADAPT;
+function resolveAdapt(options: SampleOptions, sampler: AnySampler, dim: number): AdaptName {
+  if (options.adapt === undefined) return defaultAdapt(options, sampler, dim);
   const adapt = checkAdaptName(options.adapt);
   if (adapt === 'stan') return adapt;
   if (options.dense) throw new Error(`sample: adapt '${adapt}' adapts a ${adapt === 'fisher' ? 'diagonal' : 'low-rank plus diagonal'} metric; dense: true needs adapt 'stan'`);
@@ -164,7 +198,6 @@ function resolveSettings(dim: number, options: SampleOptions): RunSettings {
   const sampler = resolveSampler(options.sampler);
   const chains = checkInteger('chains', options.chains ?? 4, 1, MAX_CHAINS);
   const draws = checkInteger('draws', options.draws ?? 1000, 1);
-  const tune = checkInteger('tune', options.tune ?? 1000, 0);
   const seed = options.seed ?? randomSeed();
   if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) throw new Error(`sample: seed must be an integer in [0, 2^32 - 1] (seeds are 32-bit), got ${seed}`);
   const targetAccept = options.targetAccept ?? 0.8; // 0.8 as in Stan
@@ -173,7 +206,8 @@ function resolveSettings(dim: number, options: SampleOptions): RunSettings {
   if (!(initRadius >= 0) || !Number.isFinite(initRadius)) throw new Error(`sample: initRadius must be a finite number >= 0, got ${initRadius}`);
   if (options.stepSize !== undefined && !(options.stepSize > 0 && Number.isFinite(options.stepSize))) throw new Error(`sample: stepSize must be positive and finite, got ${options.stepSize}`);
   const inverseMassMatrix = options.inverseMassMatrix === undefined ? undefined : checkInverseMassMatrix(options.inverseMassMatrix, dim, options.dense ?? false);
-  const adapt = resolveAdapt(options);
+  const adapt = resolveAdapt(options, sampler, dim);
+  const tune = checkInteger('tune', options.tune ?? defaultTune(adapt), 0);
   if (adapt === 'fisher-low-rank' && sampler.name === 'mala') throw new Error("sample: adapt 'fisher-low-rank' needs a sampler that takes a low-rank metric (nuts, hmc); mala's metric is diagonal, use adapt 'fisher'");
   if (adapt !== 'stan' && inverseMassMatrix && inverseMassMatrix.length !== dim) throw new Error(`sample: adapt '${adapt}' starts from a diagonal inverseMassMatrix (length ${dim}), got length ${inverseMassMatrix.length}`);
   // Checked before any work, so that a run that cannot go to workers fails at once.

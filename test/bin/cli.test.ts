@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withTempDir } from '../helpers/temp_dir.js';
 import { BENCHMARKS } from '../../bench/index.js';
+import { DEFAULT_ADAPT, DEFAULT_TUNE } from '../../samplers/run/sample_options.js';
 
 const cli = fileURLToPath(new URL('../../bin/hbnn.js', import.meta.url));
 
@@ -40,6 +41,7 @@ test('hbnn reproduce: numbers are decimal integers, paths are not option names',
     [['--draws', '1e3'], /--draws must be a positive integer in decimal digits, got '1e3'/],
     [['--tune', ' 5'], /--tune must be a positive integer in decimal digits, got ' 5'/],
     [['--seed', '-1'], /--seed must be a non-negative integer in decimal digits, got '-1'/],
+    [['--adapt', 'nutpie'], /--adapt must be one of stan, fisher, fisher-low-rank, got 'nutpie'/],
     [['--out', '--out', 'dir'], /--out needs a path, got '--out'/],
     [['--data', '--quick'], /--data needs a path, got '--quick'/],
   ] as [string[], RegExp][]) {
@@ -86,5 +88,7 @@ test('hbnn reproduce --help: the post\'s data by default, --generate for new dra
   const help = execFileSync(process.execPath, [cli, 'reproduce', '--help'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
   t.match(help, /default: the post's data, numpy seed 31/, '--data names the default');
   t.match(help, /--generate/, '--generate listed');
+  t.match(help, new RegExp(`--adapt <name> .*default the library's, ${DEFAULT_ADAPT}`), '--adapt names the default warmup');
+  t.match(help, new RegExp(`--tune <n> .*default the library's: ${DEFAULT_TUNE}, 1000 with --adapt stan`), '--tune names the default warmup length');
   t.end();
 });

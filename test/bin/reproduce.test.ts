@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rotatedMoons } from '../../models/data/moons.js';
-import { reproduce, studyData, type ReproduceOptions } from '../../bin/reproduce.js';
+import { FULL_SETTINGS, QUICK_SETTINGS, reproduce, studyData, studySampling, type ReproduceOptions } from '../../bin/reproduce.js';
+import { DEFAULT_ADAPT, DEFAULT_TUNE } from '../../samplers/run/sample_options.js';
 import { QUICK_BANNER } from '../../bin/report/report.js';
 import { WIECKI2018_NAME } from '../../models/data/wiecki2018.js';
 
@@ -39,6 +40,8 @@ test('reproduce: a tiny study from --data writes metrics.json, the figures and t
   }
   t.equal(written.flat.lpMaxRhat, null, 'R-hat of lp__ with one chain: undefined, written as null');
   t.equal(written.settings.draws, 40, 'settings');
+  t.deepEqual([written.settings.adapt, written.settings.tune, written.settings.hierarchicalTune], [DEFAULT_ADAPT, 40, 40], "settings: the library's default adapt, the tune asked for");
+  t.match(readFileSync(join(out, 'report.md'), 'utf8'), new RegExp(`NUTS with adapt '${DEFAULT_ADAPT}' warmup, 1 chains × \\(40 warmup \\+ 40 draws\\)`), 'the report names the warmup that ran');
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   const pngs = [...html.matchAll(/src="([^"]+\.png)"/g)].map((m) => m[1]);
   t.ok(pngs.length >= 9, `report.html shows ${pngs.length} figures`);
@@ -47,6 +50,18 @@ test('reproduce: a tiny study from --data writes metrics.json, the figures and t
   t.match(html, /<h2>Diagnostics<\/h2>\n<table>\n<thead><tr><th>model<\/th><th>seconds<\/th><th>divergences<\/th><th>tree-depth hits<\/th>/, 'the compact diagnostics table');
   t.match(html, /flat, group 1: |<p>No warnings/, 'warnings number groups from 1');
   t.notOk(/group 0:/.test(html), 'no group 0 in the report');
+  t.end();
+});
+
+test("reproduce: 2 chains × 1000 draws with the library's default warmup; --adapt stan --tune 1000 is Stan's; --quick stays short", (t) => {
+  t.deepEqual([FULL_SETTINGS.chains, FULL_SETTINGS.draws, FULL_SETTINGS.hierarchicalDraws], [2, 1000, 1000], '2 chains × 1000 draws per model');
+  t.equal(FULL_SETTINGS.tune, undefined, "no tune of its own: the library's");
+  t.deepEqual(studySampling({ draws: 1000 }), { adapt: DEFAULT_ADAPT, tune: DEFAULT_TUNE, hierarchicalDraws: 1000, hierarchicalTune: DEFAULT_TUNE }, `default: ${DEFAULT_ADAPT}, tune ${DEFAULT_TUNE}`);
+  t.deepEqual(studySampling({ draws: 1000, adapt: 'stan' }), { adapt: 'stan', tune: 1000, hierarchicalDraws: 1000, hierarchicalTune: 1000 }, "--adapt stan: Stan's 1000 warmup");
+  t.deepEqual(studySampling({ draws: 500, tune: 300, adapt: 'fisher' }), { adapt: 'fisher', tune: 300, hierarchicalDraws: 500, hierarchicalTune: 300 }, '--tune and --draws are kept');
+  t.deepEqual(studySampling({ draws: 100, tune: 100, hierarchicalDraws: 100, hierarchicalTune: 200 }).hierarchicalTune, 200, "the hierarchical model's own tune (--quick)");
+  t.ok(QUICK_SETTINGS.draws <= 100 && QUICK_SETTINGS.tune <= 100 && QUICK_SETTINGS.hierarchicalTune <= 200, '--quick stays short');
+  t.throws(() => studySampling({ draws: 10, adapt: 'nutpie' as never }), /adapt must be one of 'stan', 'fisher', 'fisher-low-rank', got 'nutpie'/, 'a bad adapt is refused by name');
   t.end();
 });
 

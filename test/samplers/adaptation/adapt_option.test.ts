@@ -1,5 +1,6 @@
 /**
  * `sample(…, { adapt })`: 'stan' gives exactly the draws of the warmup before `adapt` existed;
+ * left out, it is DEFAULT_ADAPT (with DEFAULT_TUNE), or 'stan' with Stan-only options;
  * every scheme samples known posteriors right; what warmup did reaches the Trace, the CmdStan
  * CSV and the progress reports; bad values are refused by name.
  */
@@ -13,8 +14,11 @@ import { Rng } from '../../../core/rng.js';
 import { sample } from '../../../samplers/run/sample.js';
 import { cmdStanCsvTexts } from '../../../samplers/io/cmdstan_csv.js';
 import { parseCmdStanCsv } from '../../../samplers/io/cmdstan_reader.js';
+import { metaFromSettings } from '../../../samplers/io/cmdstan_preamble.js';
 import { lowRankToDense, unpackLowRank } from '../../../samplers/mcmc/metric.js';
 import { ADAPT_NAMES } from '../../../samplers/adaptation/warmup_adapter.js';
+import { DEFAULT_ADAPT, DEFAULT_TUNE, STAN_DEFAULT_TUNE, defaultTune } from '../../../samplers/run/sample_options.js';
+import { nuts } from '../../../samplers/mcmc/nuts.js';
 import { createProgress } from '../../../samplers/run/progress_bars.js';
 import { fakeStream } from '../../core/platform/fake_terminal.js';
 import type { ChainProgress } from '../../../samplers/run/progress_events.js';
@@ -56,9 +60,37 @@ test("adapt 'stan' reproduces the warmup from before the option, bit for bit", a
     ['corr3 dense', corr3, { chains: 1, draws: 150, tune: 200, seed: 7, dense: true }, 'e082e7c4d3a97b56d1fd66ed6d0aaa22'],
     ['normal2, tune 40', normal2, { chains: 1, draws: 100, tune: 40, seed: 3 }, 'fc37715bc3bd1966aebd73f3098a5861'],
   ];
-  for (const [name, target, o, expected] of cases) {
-    t.equal(digest(await sample(target, { ...o, adapt: 'stan' })), expected, `${name}: adapt 'stan'`);
-    t.equal(digest(await sample(target, o)), expected, `${name}: the default`);
+  for (const [name, target, o, expected] of cases) t.equal(digest(await sample(target, { ...o, adapt: 'stan' })), expected, `${name}: adapt 'stan'`);
+  // dense: true is a Stan-only option, so left out, adapt is 'stan' there.
+  t.equal(digest(await sample(corr3, { chains: 1, draws: 150, tune: 200, seed: 7, dense: true })), cases[2][3], "corr3 dense: the default is adapt 'stan'");
+  t.end();
+});
+
+test('the default warmup is DEFAULT_ADAPT with DEFAULT_TUNE; Stan-only options choose Stan, a diagonal-only sampler the diagonal Fisher one', async (t) => {
+  const run = (o: Record<string, unknown>) => sample(normal2, { chains: 1, draws: 20, seed: 4, ...o });
+  const byDefault = await run({});
+  t.equal(byDefault.meta.adapt, DEFAULT_ADAPT, `meta.adapt: ${DEFAULT_ADAPT}`);
+  t.equal(byDefault.meta.tune, DEFAULT_TUNE, `meta.tune: ${DEFAULT_TUNE}`);
+  t.equal(byDefault.meta.perChain![0].adaptation!.adapt, DEFAULT_ADAPT, 'the chain reports the scheme that ran');
+  t.equal(digest(byDefault), digest(await run({ adapt: DEFAULT_ADAPT, tune: DEFAULT_TUNE })), 'the same draws as asking for them');
+  const stan = await run({ adapt: 'stan' });
+  t.equal(stan.meta.tune, STAN_DEFAULT_TUNE, "adapt 'stan' alone warms up for Stan's 1000");
+  t.equal(defaultTune('stan'), 1000);
+  t.equal(defaultTune('fisher'), DEFAULT_TUNE);
+  const diagonalOnly = DEFAULT_ADAPT === 'fisher-low-rank' ? 'fisher' : DEFAULT_ADAPT;
+  const cases: [string, Record<string, unknown>, string][] = [
+    ['dense: true', { dense: true }, 'stan'],
+    ['a dense inverseMassMatrix', { inverseMassMatrix: [1, 0, 0, 1] }, 'stan'],
+    ["nuts({ metric: 'dense' })", { sampler: nuts({ metric: 'dense' }) }, 'stan'],
+    ['windows', { windows: { initBuffer: 10 } }, 'stan'],
+    ['adaptMassMatrix: false', { adaptMassMatrix: false }, 'stan'],
+    ['a diagonal inverseMassMatrix', { inverseMassMatrix: [1, 2] }, DEFAULT_ADAPT],
+    ['hmc', { sampler: 'hmc' }, DEFAULT_ADAPT],
+    ['mala', { sampler: 'mala' }, diagonalOnly],
+  ];
+  for (const [name, o, adapt] of cases) {
+    const trace = await run({ tune: 30, ...o });
+    t.equal(trace.meta.adapt, adapt, `${name}: adapt '${adapt}'`);
   }
   t.end();
 });
@@ -221,6 +253,8 @@ test("adapt 'fisher-low-rank': the metric finds the correlation; Trace meta, Cmd
   const csv = cmdStanCsvTexts(trace)[0];
   t.match(csv, /# Low-rank inverse mass matrix \(hbnn\): S \(I \+ U \(L - I\) U\^T\) S, rank \d+/, 'CSV: the low-rank block');
   const parsed = parseCmdStanCsv(csv, 'chain.csv');
+  t.match(csv, /\n#       hbnn_adapt = fisher-low-rank\n/, 'CSV: the adapt block names the warmup scheme');
+  t.equal(metaFromSettings(parsed.settings).adapt, 'fisher-low-rank', 'and it reads back as meta.adapt');
   const diag = parsed.adaptation.inverseMassMatrix!;
   t.equal(diag.length, 6, 'a CmdStan reader takes the diagonal of M⁻¹');
   t.ok(diag.every((v, i) => Math.abs(v / dense[i * 6 + i] - 1) < 1e-5), 'which is the diagonal of the low-rank M⁻¹');
@@ -233,11 +267,16 @@ test('progress bars name the warmup phase', (t) => {
   p.update({ chain: 0, iteration: 5, divergences: 0, phase: 'early' } as ChainProgress);
   p.stop();
   t.match(s.text(), /5\/30 warmup \(early\)/);
+  const named = fakeStream(true);
+  const q = createProgress(true, [0], 10, 20, named.stream, 'fisher-low-rank');
+  q.update({ chain: 0, iteration: 5, divergences: 0, phase: 'early' } as ChainProgress);
+  q.stop();
+  t.match(named.text(), /5\/30 warmup \(fisher-low-rank: early\)/, 'and the scheme, when sample() passes it');
   t.end();
 });
 
 test("adapt 'stan' reports Stan's windows; bad adapt values are refused by name", async (t) => {
-  const trace = await sample(normal2, { chains: 1, draws: 50, tune: 1000, seed: 1 });
+  const trace = await sample(normal2, { adapt: 'stan', chains: 1, draws: 50, tune: 1000, seed: 1 });
   const r = trace.meta.perChain![0].adaptation!;
   t.equal(r.adapt, 'stan');
   t.deepEqual(r.phases.map((p) => [p.name, p.start, p.end]), [['init buffer', 0, 75], ['window 1', 75, 100], ['window 2', 100, 150], ['window 3', 150, 250], ['window 4', 250, 450], ['window 5', 450, 950], ['term buffer', 950, 1000]]);

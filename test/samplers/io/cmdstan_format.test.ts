@@ -48,7 +48,7 @@ test('CmdStan CSV of a dense run: metric = dense_e and the full d×d matrix, rea
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const diag = await sample(correlated3, { chains: 1, draws: 10, tune: 150, seed: 7 });
+  const diag = await sample(correlated3, { chains: 1, draws: 10, tune: 150, seed: 7, adapt: 'stan' }); // Stan's warmup: a diagonal metric
   const dl = linesOf(cmdStanCsvTexts(diag)[0]);
   t.ok(dl.includes('#         metric = diag_e'), 'a diagonal run says diag_e');
   t.deepEqual(metricRows(dl, '# Diagonal elements of inverse mass matrix:').map((r) => r.length), [3], 'one line of three');
@@ -136,6 +136,6 @@ test('trace JSON: meta fields of the wrong type are refused', (t) => {
   const raw = traceToJson(trace) as { meta: Record<string, unknown> };
   t.deepEqual(traceFromJson(raw).meta, { sampler: 'nuts', seed: 3 }, 'a good meta passes');
   t.throws(() => traceFromJson({ ...raw, meta: { seed: '3' } }), /meta\.seed must be a number, got "3"/, 'seed as a string');
-  t.throws(() => traceFromJson({ ...raw, meta: { metric: 'dense_e' } }), /meta\.metric must be 'diag' or 'dense', got "dense_e"/, 'CmdStan metric name');
+  t.throws(() => traceFromJson({ ...raw, meta: { metric: 'dense_e' } }), /meta\.metric must be 'diag', 'dense' or 'lowrank', got "dense_e"/, 'CmdStan metric name');
   t.end();
 });

@@ -12,6 +12,9 @@ import { summary, formatSummary } from '../../../samplers/diagnostics/summary.js
 import { ebfmi, samplerWarnings } from '../../../samplers/diagnostics/warnings.js';
 import { readCmdStanCsv, writeCmdStanCsv } from '../../../samplers/io/cmdstan_csv.js';
 import { readTraceJson, writeTraceJson } from '../../../samplers/io/trace_json.js';
+import { sample } from '../../../samplers/run/sample.js';
+import { DEFAULT_ADAPT } from '../../../samplers/run/sample_options.js';
+import { correlated3 } from './csv_fixtures.js';
 import { essBulk, essTail, mcseMean, rhat } from '../../../samplers/diagnostics/index.js';
 
 const PARAMS = [
@@ -228,6 +231,23 @@ test('CmdStan CSV: clear errors', (t) => {
     t.throws(() => readCmdStanCsv([]), /no files given/, 'no files');
     const dotted = new Trace({ params: [{ name: 'a.b', shape: [] }], chains: [{ values: new Float64Array(1), stats: { lp: new Float64Array(1) } }] });
     t.throws(() => writeCmdStanCsv(dotted, dir), /parameter name 'a\.b' cannot be written to CmdStan CSV/, 'dotted parameter name');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  t.end();
+});
+
+test("trace JSON: a run with the default warmup (a low-rank metric) reads back, metric kind and adapt kept", async (t) => {
+  const dir = tmp();
+  try {
+    const trace = await sample(correlated3, { chains: 2, draws: 20, tune: 60, seed: 3 });
+    t.equal(trace.meta.metric, DEFAULT_ADAPT === 'fisher-low-rank' ? 'lowrank' : DEFAULT_ADAPT === 'fisher' ? 'diag' : trace.meta.metric, `meta.metric of adapt '${DEFAULT_ADAPT}': ${trace.meta.metric}`);
+    const p = join(dir, 'trace.json');
+    writeTraceJson(trace, p);
+    const back = readTraceJson(p);
+    t.equal(back.meta.metric, trace.meta.metric, 'metric kind read back');
+    t.equal(back.meta.adapt, DEFAULT_ADAPT, 'adapt read back');
+    t.deepEqual(Array.from(back.chainDraws[1].adaptation!.inverseMassMatrix!), Array.from(trace.chainDraws[1].adaptation!.inverseMassMatrix!), 'the metric, exactly');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

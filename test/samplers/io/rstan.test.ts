@@ -63,7 +63,7 @@ test('rstan::read_stan_csv reads our CmdStan CSV without warnings, naming the sa
   const dir = mkdtempSync(join(tmpdir(), 'hbnn-rstan-'));
   try {
     const runs: Record<string, Trace> = {
-      diag: await sample(correlated3, { chains: 2, draws: 40, tune: 150, seed: 11 }),
+      diag: await sample(correlated3, { chains: 2, draws: 40, tune: 150, seed: 11, adapt: 'stan' }), // Stan's warmup: a diagonal metric
       dense: await sample(correlated3, { chains: 2, draws: 40, tune: 150, seed: 11, dense: true }),
       hmc: await sample(normal2, { chains: 2, draws: 30, tune: 50, seed: 11, sampler: 'hmc' }),
       mala: await sample(normal2, { chains: 2, draws: 30, tune: 50, seed: 11, sampler: 'mala', keepWarmup: true }),

@@ -61,7 +61,8 @@ test('pathfinder on a 20-d Gaussian with scales 0.2–5: a single path’s last 
 /** Pathfinder against NUTS 4 × (1000 + 1000) on `target`: means within 0.3 posterior sd, ≤ 5% of the gradients. */
 async function againstNuts(t: test.Test, target: PosteriorTarget, names: string[], seed: number) {
   const dim = target.dim;
-  const nuts = await sample(target, { chains: 4, draws: 1000, tune: 1000, seed });
+  // Stan's NUTS with Stan's warmup, as Zhang et al. (2022) compare Pathfinder's cost with.
+  const nuts = await sample(target, { adapt: 'stan', chains: 4, draws: 1000, tune: 1000, seed });
   const nutsGrads = samplerOverhead(nuts).reduce((s, c) => s + c.numGradEvals, 0);
   const fit = await pathfinder(target, { seed: seed + 1 });
   const draws = nuts.get('x').values;
