@@ -29,7 +29,7 @@ export interface SampleOptions {
    */
   tune?: number;
   seed?: number;
-  /** 'jitter' (default), 'advi+adapt_diag', 'pathfinder' (start at Pathfinder draws, metric from them), one point for all chains, or one point per chain. */
+  /** 'jitter' (default), 'advi+adapt_diag', 'pathfinder' (each chain starts at a draw of its own Pathfinder path, with that path's variances as its metric), one point for all chains, or one point per chain. */
   init?: InitOption;
   /** Half-width of the jitter box on the unconstrained scale; 2 as in Stan. */
   initRadius?: number;
