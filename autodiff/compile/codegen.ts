@@ -1,7 +1,8 @@
 /**
  * Generated JavaScript per plan: the plan's forward and backward passes as one straight-line
- * function each, built with `new Function`, which V8 optimises as a whole — sizes are literals,
- * every call site sees one kernel, and consecutive elementwise ops of one size share a loop.
+ * function each (split into parts called in order when long, so that V8 still optimises each),
+ * built with `new Function` — sizes are literals, every call site sees one kernel, and
+ * consecutive elementwise ops of one size share a loop.
  * An op whose kernel has no text (`KernelSource`; an op added without one, a backend other
  * than JS) is a call of its kernel's forward/backward, so every op still runs. Where code
  * generation is forbidden (a page's Content-Security-Policy makes `new Function` throw an
@@ -58,22 +59,43 @@ export function planSource(plan: Plan): { source: string; values: unknown[] } {
     return name;
   };
   const simplify = (lines: string[]) => lines.join('\n').split('\n').map((l) => simplified(l, values));
-  const forward = simplify(forwardLines(plan, bind));
-  const backward = simplify(backwardLines(plan, bind));
+  const forward = functionText('forward', 'x', forwardLines(plan, bind), simplify, true);
+  const backward = functionText('backward', 'gradOut', backwardLines(plan, bind), simplify, false);
   const header = values.map((_, i) => `const v${i} = V[${i}];`);
-  const source = [
-    '"use strict";',
-    ...header,
-    'function forward(x) {',
-    ...forward,
-    'return true;',
-    '}',
-    'function backward(gradOut) {',
-    ...backward,
-    '}',
-    'return { forward, backward };',
-  ].join('\n');
+  const source = ['"use strict";', ...header, ...forward, ...backward, 'return { forward, backward };'].join('\n');
   return { source, values };
+}
+
+/**
+ * Generated statements per function, at most about this many characters: V8 leaves a function
+ * with too much bytecode unoptimised, and a long plan (an HMM's forward algorithm, hundreds of
+ * steps) then ran 6–9× slower than the interpreter; split into parts, each part is optimised.
+ */
+export const MAX_FUNCTION_LENGTH = 12_000;
+
+/**
+ * `function name(param)` running `statements` (each a whole statement or block), in parts of at
+ * most MAX_FUNCTION_LENGTH characters called in order when they are longer. A guarded pass
+ * returns true, or false as soon as a part does (a guard flipped).
+ */
+function functionText(name: string, param: string, statements: readonly string[], simplify: (lines: string[]) => string[], guarded: boolean): string[] {
+  const parts: string[][] = [[]];
+  let length = 0;
+  for (const statement of statements) {
+    if (length > 0 && length + statement.length > MAX_FUNCTION_LENGTH) {
+      parts.push([]);
+      length = 0;
+    }
+    parts[parts.length - 1].push(statement);
+    length += statement.length + 1;
+  }
+  const end = guarded ? ['return true;', '}'] : ['}'];
+  if (parts.length === 1) return [`function ${name}(${param}) {`, ...simplify(parts[0]), ...end];
+  const call = (k: number) => (guarded ? `if (!${name}${k}(${param})) return false;` : `${name}${k}(${param});`);
+  return [
+    ...parts.flatMap((part, k) => [`function ${name}${k}(${param}) {`, ...simplify(part), ...end]),
+    `function ${name}(${param}) {`, ...parts.map((_, k) => call(k)), ...end,
+  ];
 }
 
 /**

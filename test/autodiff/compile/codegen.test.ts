@@ -11,7 +11,7 @@ import { T, Tensor, accumulate, planned, record, type PlanKernel } from '../../.
 import { Tape, withTape } from '../../../autodiff/tape.js';
 import { Recorder } from '../../../autodiff/compile/recorder.js';
 import { buildPlan } from '../../../autodiff/compile/plan.js';
-import { planRunner, planSource } from '../../../autodiff/compile/codegen.js';
+import { MAX_FUNCTION_LENGTH, planRunner, planSource } from '../../../autodiff/compile/codegen.js';
 import { defineModel, type Model } from '../../../models/define_model.js';
 import { flatBnn } from '../../../models/bnn/flat.js';
 import { hierarchicalBnn } from '../../../models/bnn/hierarchical.js';
@@ -189,5 +189,28 @@ test('codegen: a non-EvalError from code generation is not hidden by the fallbac
   } finally {
     globalThis.Function = original;
   }
+  t.end();
+});
+
+test('codegen: a long plan is split into parts of at most MAX_FUNCTION_LENGTH characters, called in order, and still exact', (t) => {
+  // A forward-algorithm-like recurrence: hundreds of small steps, as an HMM's log-likelihood.
+  const f = (a: Tensor, m: Tensor) => {
+    let h = T.tanh(a);
+    for (let s = 0; s < 150; s++) h = T.add(T.logSumExp(T.add(T.reshape(h, [3, 1]), m), 0), T.mul(h, 0.5));
+    return T.sum(h);
+  };
+  const shapes = [[3], [3, 3]];
+  const ps = points(12, 3, 9, 0.5);
+  const { source } = planSource(planOf(shapes, f, ps[0]));
+  const parts = [...source.matchAll(/^function (forward|backward)(\d+)\((x|gradOut)\) \{$/gm)];
+  const forwards = parts.filter((p) => p[1] === 'forward').length;
+  const backwards = parts.filter((p) => p[1] === 'backward').length;
+  t.ok(forwards >= 2 && backwards >= 2, `split into ${forwards} forward and ${backwards} backward parts`);
+  // Each part's text: from its header to the next function header.
+  const bodies = source.split(/^(?=function )/m).filter((b) => /^function (forward|backward)\d+\(/.test(b));
+  const longest = Math.max(...bodies.map((b) => b.length));
+  t.ok(longest <= MAX_FUNCTION_LENGTH + 2000, `the longest part has ${longest} characters (limit ${MAX_FUNCTION_LENGTH}, plus one statement)`);
+  t.ok(/^if \(!forward0\(x\)\) return false;$/m.test(source) && /^backward0\(gradOut\);$/m.test(source), 'forward and backward call their parts in order');
+  threeWays(t, '150-step recurrence', (c) => asModel(shapes, f, c ? 'check' : false), ps[0], ps);
   t.end();
 });
