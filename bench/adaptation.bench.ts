@@ -6,7 +6,8 @@
  * bench/adaptation_posteriors.ts. Each run's means are checked against the reference means: a
  * scheme that is cheaper but wrong is not better. Ratios are to 'stan'/1000 on the same posterior.
  *
- * Run: `hbnn bench --only adaptation [--quick]` or `node dist/bench/adaptation.bench.js [--quick] [--out FILE.json]`.
+ * Run: `hbnn bench --only adaptation [--quick]` or `node dist/bench/adaptation.bench.js [--quick]
+ * [--only NAME,NAME] [--out FILE.json]`.
  * `quick`: 2 chains × 300 draws, tunes 300 and 150, three posteriors.
  */
 import { sample } from '../samplers/run/sample.js';
@@ -20,6 +21,8 @@ import { isMainModule, writeResultIfAsked } from './script.js';
 export interface AdaptationBenchOptions {
   quick?: boolean;
   seed?: number;
+  /** Only the posteriors with these names (all when absent). */
+  only?: readonly string[];
   print?: boolean;
 }
 
@@ -43,6 +46,8 @@ export interface AdaptationRow {
   stepSize: number;
   metric: string;
   seconds: number;
+  /** User + system CPU seconds of the run (wall seconds depend on what else the machine runs). */
+  cpuSeconds: number;
   /** Reference means checked, and those further than 4 standard errors (√(MCSE² + MCSE_ref²)). */
   checked: number;
   failed: string[];
@@ -71,8 +76,10 @@ function key(name: string, index: number): string {
 
 async function measure(p: BenchPosterior, config: Config, chains: number, draws: number, seed: number): Promise<Omit<AdaptationRow, 'ratio'>> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const trace = await sample(p.model, { adapt: config.adapt, tune: config.tune, chains, draws, seed, progress: false });
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   const gradients = trace.meta.perChain!.reduce((s, c) => s + c.numGradEvals, 0);
   const all = scalars(trace, p);
   let minBulkEss = Infinity;
@@ -105,6 +112,7 @@ async function measure(p: BenchPosterior, config: Config, chains: number, draws:
     stepSize: report?.stepSize ?? NaN,
     metric: report ? `${report.metric}${report.rank ? ` k=${report.rank}` : ''}` : '',
     seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     checked: p.references.length,
     failed,
   };
@@ -132,7 +140,10 @@ export async function benchAdaptation(opts: AdaptationBenchOptions = {}) {
     { adapt: 'fisher', tune: short },
     { adapt: 'fisher-low-rank', tune: short },
   ];
-  const posteriors = benchPosteriors().slice(0, quick ? 3 : undefined);
+  const posteriors = benchPosteriors()
+    .slice(0, quick && !opts.only ? 3 : undefined)
+    .filter((p) => !opts.only || opts.only.includes(p.name));
+  if (posteriors.length === 0) throw new Error(`adaptation bench: no posterior named ${opts.only?.join(', ')}; have ${benchPosteriors().map((p) => p.name).join(', ')}`);
   const rows: AdaptationRow[] = [];
   for (const p of posteriors) {
     let base = NaN;
@@ -143,7 +154,7 @@ export async function benchAdaptation(opts: AdaptationBenchOptions = {}) {
       rows.push(row);
       if (print) {
         console.log(
-          `${p.name.padEnd(26)} ${c.adapt.padEnd(16)} tune ${String(c.tune).padStart(4)}  grads ${String(r.gradients).padStart(8)}  min bulk-ESS ${r.minBulkEss.toFixed(0).padStart(5)} (${r.worst})  ESS/grad ${r.essPerGradient.toExponential(2)}  ×${row.ratio.toFixed(2)}  div ${r.divergences}  ε ${r.stepSize.toPrecision(3)} ${r.metric}  means ${r.checked - r.failed.length}/${r.checked}  ${r.seconds.toFixed(1)} s`,
+          `${p.name.padEnd(26)} ${c.adapt.padEnd(16)} tune ${String(c.tune).padStart(4)}  grads ${String(r.gradients).padStart(8)}  min bulk-ESS ${r.minBulkEss.toFixed(0).padStart(5)} (${r.worst})  ESS/grad ${r.essPerGradient.toExponential(2)}  ×${row.ratio.toFixed(2)}  div ${r.divergences}  ε ${r.stepSize.toPrecision(3)} ${r.metric}  means ${r.checked - r.failed.length}/${r.checked}  ${r.seconds.toFixed(1)} s (CPU ${r.cpuSeconds.toFixed(1)} s)`,
         );
         for (const f of r.failed) console.log(`    mean off: ${f}`);
       }
@@ -162,6 +173,8 @@ export async function benchAdaptation(opts: AdaptationBenchOptions = {}) {
 
 if (isMainModule(import.meta.url)) {
   const args = process.argv.slice(2);
-  const result = await benchAdaptation({ quick: args.includes('--quick') });
+  const i = args.indexOf('--only');
+  const only = i >= 0 ? args[i + 1].split(',') : undefined;
+  const result = await benchAdaptation({ quick: args.includes('--quick'), ...(only ? { only } : {}) });
   writeResultIfAsked(args, result);
 }

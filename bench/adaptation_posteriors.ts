@@ -3,7 +3,10 @@
  * against posteriordb's reference means; and Gaussian-likelihood regressions whose posteriors are
  * Gaussian, so their means are known in closed form (no reference run needed) — a well-conditioned
  * one, one with predictors on scales 0.01 to 100, an ill-conditioned one with nearly collinear
- * predictors (posterior |corr| ≈ 0.999), and a hierarchical one (group means around a shared one).
+ * predictors (posterior |corr| ≈ 0.999), and a hierarchical one (group means around a shared one);
+ * and the test zoo's correlated varying intercepts and slopes (LKJ-Cholesky prior, half-normal
+ * scales: non-Gaussian, funnel-like in tau) against the zoo's long rstan run
+ * (test/fixtures/zoo/correlated_effects.json, written by make_zoo_references.R).
  * Each is an hbnn `defineModel`, written as a user would.
  */
 import * as T from '../autodiff/ops/index.js';
@@ -13,6 +16,10 @@ import { Rng } from '../core/rng.js';
 import { defineModel, type Model } from '../models/define_model.js';
 import * as dist from '../models/distributions/index.js';
 import { eightSchoolsModel } from './fused/eight_schools.js';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Tensor } from '../autodiff/tensor.js';
 
 /** A reference value of one scalar: its mean, and the reference's own MCSE (0 when exact). */
 export interface Reference {
@@ -179,6 +186,47 @@ function hierarchical(): BenchPosterior {
   };
 }
 
+interface ZooMoments {
+  mean: number;
+  mcse_mean: number;
+}
+
+/**
+ * test/models/zoo/correlated_effects.ts's model (copied: bench code does not import tests):
+ * y_i ~ N(a[g_i] + b[g_i]·x_i, sigma), (a, b)_j = mu + diag(tau)·L·z_j, L ~ LKJ-Cholesky(2),
+ * mu ~ N(0, 5), tau, sigma ~ N⁺(0, 2.5); 25 parameters. Reference: rstan 2.21, 4 × 10,000 draws.
+ */
+function correlatedEffects(): BenchPosterior {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const fx = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'zoo', 'correlated_effects.json'), 'utf8')) as {
+    data: { J: number; g: number[]; x: number[]; y: number[] };
+    reference: { params: Record<string, ZooMoments> };
+  };
+  const { J } = fx.data;
+  const group = Int32Array.from(fx.data.g, (k) => k - 1);
+  const x = Float64Array.from(fx.data.x);
+  const y = Float64Array.from(fx.data.y);
+  const effects = ({ mu, tau, L, z }: Record<string, Tensor>) => T.add(T.reshape(mu, [2, 1]), T.mul(T.reshape(tau, [2, 1]), T.matmul(L, z)));
+  const model = defineModel({
+    params: { mu: [2], tau: { shape: [2], transform: 'log' }, L: { shape: [2, 2], transform: 'choleskyCorr' }, z: [2, J], sigma: { shape: [], transform: 'log' } },
+    logp: (p) => {
+      const ab = effects(p);
+      const mean = T.add(T.gather(T.index(ab, 0), group), T.mul(T.gather(T.index(ab, 1), group), x));
+      const prior = T.add(T.add(dist.normal(p.mu, 0, 5), dist.halfNormal(p.tau, 2.5)), T.add(dist.lkjCholesky(p.L, 2), dist.normal(p.z, 0, 1)));
+      return T.add(T.add(prior, dist.halfNormal(p.sigma, 2.5)), dist.normal(y, mean, p.sigma));
+    },
+  });
+  const ref = fx.reference.params;
+  const at = (stan: string, name: string, index: number): Reference => ({ name, index, mean: ref[stan].mean, mcse: ref[stan].mcse_mean });
+  return {
+    name: 'correlated_effects',
+    description: 'varying intercepts and slopes, 10 groups, LKJ-Cholesky prior on their correlation (25 parameters; rstan reference)',
+    model,
+    // rho = Ω[1, 0] = L[1, 0]: flat index 2 of the 2×2 L.
+    references: [at('mu[1]', 'mu', 0), at('mu[2]', 'mu', 1), at('tau[1]', 'tau', 0), at('tau[2]', 'tau', 1), at('sigma', 'sigma', 0), at('rho', 'L', 2)],
+  };
+}
+
 export function benchPosteriors(): BenchPosterior[] {
-  return [eightSchools(), wellConditioned(), scaled(), collinear(), hierarchical()];
+  return [eightSchools(), wellConditioned(), scaled(), collinear(), hierarchical(), correlatedEffects()];
 }

@@ -13,6 +13,12 @@
  *
  * Run: `hbnn bench --only stan [--quick]` or
  * `node dist/bench/stan.bench.js [--quick] [--models flat,hierarchical] [--groups 18] [--warmup 1000] [--draws 1000] [--out FILE.json]`.
+ *
+ * `--study` (bench/stan/study_mode.ts): instead, the whole study one side after the other, Stan's
+ * 1 × (warmup + draws) per fit, then `hbnn reproduce`'s library function with
+ * `[--hbnn-chains 2] [--hbnn-draws 1000] [--hbnn-tune N] [--hbnn-adapt NAME]` (tune and adapt:
+ * the library's defaults unless given). With `--quick`: 3 groups, Stan 100 + 100, hbnn 2 × (100 +
+ * 100), tree depth at most 6 on both sides — a check that the mode runs, not a measurement.
  */
 import { existsSync } from 'node:fs';
 import { rotatedMoons } from '../models/data/moons.js';
@@ -26,6 +32,7 @@ import type { StanModelName } from './stan/programs.js';
 import { rstanAvailable, runRstan, type StanRun } from './stan/rstan.js';
 import { studyRuns, TRACED, type StudyRun } from './stan/study_runs.js';
 import { machineInfo } from './machine.js';
+import { benchStudy } from './stan/study_mode.js';
 import { isMainModule, writeResultIfAsked } from './script.js';
 
 export const POST_DATA = '/work/shared/data/wiecki2018_seed31.json';
@@ -152,6 +159,27 @@ if (isMainModule(import.meta.url)) {
   const args = process.argv.slice(2);
   const value = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
   const models = value('--models')?.split(',') as StanModelName[] | undefined;
-  const num = (flag: string) => (value(flag) === undefined ? undefined : Number(value(flag)));
-  writeResultIfAsked(args, await benchStan({ quick: args.includes('--quick'), models, groups: num('--groups'), warmup: num('--warmup'), draws: num('--draws') }));
+  const num = (flag: string) => {
+    const v = value(flag);
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got ${v}`);
+    return n;
+  };
+  const quick = args.includes('--quick');
+  if (args.includes('--study')) {
+    const stanWarmup = num('--warmup') ?? (quick ? 100 : 1000);
+    const stanDraws = num('--draws') ?? (quick ? 100 : 1000);
+    const adapt = value('--hbnn-adapt');
+    const tune = num('--hbnn-tune') ?? (quick ? 100 : undefined);
+    const result = await benchStudy({
+      study: studyData(undefined).study, groups: num('--groups') ?? (quick ? 3 : 18), stanWarmup, stanDraws,
+      chains: num('--hbnn-chains') ?? 2, draws: num('--hbnn-draws') ?? (quick ? 100 : 1000),
+      ...(tune !== undefined ? { tune } : {}), ...(adapt !== undefined ? { adapt } : {}), ...(quick ? { maxTreeDepth: 6 } : {}),
+      seed: 1, cacheDir: 'out/stan-cache',
+    });
+    writeResultIfAsked(args, { benchmark: 'stan-study', machine: machineInfo(), quick, ...result });
+  } else {
+    writeResultIfAsked(args, await benchStan({ quick, models, groups: num('--groups'), warmup: num('--warmup'), draws: num('--draws') }));
+  }
 }

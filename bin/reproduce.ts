@@ -119,7 +119,7 @@ function convergence(rows: SummaryRow[]): { maxRhat: number; minEssBulk: number 
 function modelMetrics(run: StudyRun, counts: { train: number; test: number }, t0: number, weights: { maxRhat: number; minEssBulk: number }, d: FitDiagnostics): ModelMetrics {
   return {
     trainAccuracy: counts.train / run.nTrain, testAccuracy: counts.test / run.nTest, seconds: (performance.now() - t0) / 1000,
-    divergences: d.divergences, maxRhat: weights.maxRhat, minEssBulk: weights.minEssBulk, lpMaxRhat: d.lpRhat,
+    divergences: d.divergences, numGradEvals: d.numGradEvals, maxRhat: weights.maxRhat, minEssBulk: weights.minEssBulk, lpMaxRhat: d.lpRhat,
     treeDepthHits: d.treeDepthHits, minEbfmi: d.minEbfmi, lpMinEssBulk: d.lpEssBulk, predictionMaxRhat: d.predictionMaxRhat, predictionMinEssBulk: d.predictionMinEss,
   };
 }

@@ -14,6 +14,8 @@ import type { Trace } from '../../samplers/trace/trace.js';
 
 export interface FitDiagnostics {
   divergences: number;
+  /** Gradient evaluations of the chains, warmup included (meta.perChain; an ADVI or Pathfinder init's own are not in it); NaN without perChain. */
+  numGradEvals: number;
   treeDepthHits: number;
   /** NaN where undefined (no energy statistic); so are the R-hats with one chain. */
   minEbfmi: number;
@@ -55,6 +57,7 @@ export function fitDiagnostics(trace: Trace, maxTreeDepth: number, predictions: 
   const perPoint = Array.from({ length: points }, (_, k) => predictions.map((chain) => chain[k]));
   return {
     divergences: trace.numDivergences(),
+    numGradEvals: trace.meta.perChain ? trace.meta.perChain.reduce((s, c) => s + c.numGradEvals, 0) : NaN,
     treeDepthHits,
     minEbfmi: energy ? orNaN(finiteMin(energy.map(ebfmi))) : NaN,
     lpRhat: lp && multi ? rhat(lp) : NaN,
@@ -69,6 +72,7 @@ export function poolDiagnostics(fits: readonly FitDiagnostics[]): FitDiagnostics
   const worst = (key: keyof FitDiagnostics, pick: (xs: number[]) => number) => orNaN(pick(fits.map((f) => f[key])));
   return {
     divergences: fits.reduce((s, f) => s + f.divergences, 0),
+    numGradEvals: fits.reduce((s, f) => s + f.numGradEvals, 0),
     treeDepthHits: fits.reduce((s, f) => s + f.treeDepthHits, 0),
     minEbfmi: worst('minEbfmi', finiteMin),
     lpRhat: worst('lpRhat', finiteMax),

@@ -17,6 +17,8 @@ export interface ModelMetrics {
   testAccuracy: number;
   seconds: number;
   divergences: number;
+  /** Gradient evaluations of the NUTS chains summed over the model's fits, warmup included (not the ADVI init's). */
+  numGradEvals?: number;
   /** NaN is allowed (written as null) where a diagnostic is undefined. */
   maxRhat: number;
   minEssBulk: number;

@@ -38,6 +38,8 @@ test('reproduce: a tiny study from --data writes metrics.json, the figures and t
   for (const key of ['treeDepthHits', 'lpMinEssBulk', 'predictionMinEssBulk']) {
     t.ok(Number.isFinite(written.hierarchical[key]) && Number.isFinite(written.flat[key]), `metrics.json records ${key} per model: ${written.flat[key]}, ${written.hierarchical[key]}`);
   }
+  // Every warmup and draw iteration takes at least one gradient: 2 groups × (40 + 40) for the flat BNNs, 80 for the hierarchical one.
+  t.ok(written.flat.numGradEvals >= 160 && written.hierarchical.numGradEvals >= 80 && written.informative.numGradEvals >= 160, `metrics.json records the gradients per model: ${written.flat.numGradEvals}, ${written.hierarchical.numGradEvals}, ${written.informative.numGradEvals}`);
   t.equal(written.flat.lpMaxRhat, null, 'R-hat of lp__ with one chain: undefined, written as null');
   t.equal(written.settings.draws, 40, 'settings');
   t.deepEqual([written.settings.adapt, written.settings.tune, written.settings.hierarchicalTune], [DEFAULT_ADAPT, 40, 40], "settings: the library's default adapt, the tune asked for");
