@@ -35,7 +35,7 @@ export { MAX_CHAINS, MAX_DRAW_VALUES, MAX_ITERATIONS, MAX_SEED } from './sample_
  */
 export async function sample(target: PosteriorTarget, given: SampleOptions | null = {}): Promise<Trace> {
   const { options, settings } = checkOptions(target, given);
-  const { points, inverseMassMatrix, perChainMetric } = await startingPoints(target, options, settings);
+  const { points, inverseMassMatrix, perChainMetric, initGradEvals } = await startingPoints(target, options, settings);
   const tasks = chainTasks(points, { ...settings, inverseMassMatrix }, options, perChainMetric);
   const runId = options.checkpoint ? startCheckpoints(options.checkpoint.dir, target, settings, options) : undefined;
   const started = performance.now();
@@ -51,6 +51,7 @@ export async function sample(target: PosteriorTarget, given: SampleOptions | nul
     targetAccept: settings.targetAccept,
     adapt: settings.adapt,
     parallel: options.parallel ?? false,
+    ...(initGradEvals !== undefined ? { initGradEvals } : {}),
     secondsTotal: (performance.now() - started) / 1000,
   });
   printRunWarnings(options.progress, () => samplerWarnings(trace));
@@ -73,14 +74,15 @@ async function startingPoints(
   target: PosteriorTarget,
   options: SampleOptions,
   settings: RunSettings,
-): Promise<{ points: (Float64Array | undefined)[]; inverseMassMatrix?: Float64Array; perChainMetric?: Float64Array[] }> {
+): Promise<{ points: (Float64Array | undefined)[]; inverseMassMatrix?: Float64Array; perChainMetric?: Float64Array[]; initGradEvals?: number }> {
   const { chains, inverseMassMatrix } = settings;
   const init = options.init ?? 'jitter';
   if (init === 'advi+adapt_diag') return adviStart(target, options, settings);
   if (init === 'pathfinder') {
     const start = await pathfinderStart(target, chains, settings.seed, options.signal);
-    if (inverseMassMatrix) return { points: start.points, inverseMassMatrix };
-    return { points: start.points, perChainMetric: start.inverseMassMatrices.map((m) => (options.dense ? diagToDense(m) : m)) };
+    const initGradEvals = start.numGradEvals;
+    if (inverseMassMatrix) return { points: start.points, inverseMassMatrix, initGradEvals };
+    return { points: start.points, perChainMetric: start.inverseMassMatrices.map((m) => (options.dense ? diagToDense(m) : m)), initGradEvals };
   }
   if (init === 'jitter') return { points: new Array(chains).fill(undefined), inverseMassMatrix };
   if (typeof init === 'string') throw new Error(`sample: unknown init '${init}'; use 'jitter', 'advi+adapt_diag', 'pathfinder', a point, or one point per chain`);
@@ -99,7 +101,7 @@ async function startingPoints(
  * starts keep R-hat honest), and use the fitted variances as the initial diagonal metric.
  * With workers, the fit runs in one of them too (the same fit, off the calling thread).
  */
-async function adviStart(target: PosteriorTarget, options: SampleOptions, settings: RunSettings): Promise<{ points: Float64Array[]; inverseMassMatrix: Float64Array }> {
+async function adviStart(target: PosteriorTarget, options: SampleOptions, settings: RunSettings): Promise<{ points: Float64Array[]; inverseMassMatrix: Float64Array; initGradEvals?: number }> {
   const { chains, seed, inverseMassMatrix } = settings;
   const dim = target.dim;
   const inWorker = options.parallel === true && options.workerTarget !== undefined;
@@ -109,8 +111,12 @@ async function adviStart(target: PosteriorTarget, options: SampleOptions, settin
   if (!(fit.inverseMassMatrix instanceof Float64Array) || fit.inverseMassMatrix.length !== dim) {
     throw new Error(`sample: adviInit must return a diagonal inverseMassMatrix of length ${dim}, got ${fit.inverseMassMatrix?.length}`);
   }
-  const points = Array.from({ length: chains }, (_, c) => drawAround(target, position, fit.inverseMassMatrix, Rng.fromSeed(seed).stream(chains + c)));
-  return { points, inverseMassMatrix: inverseMassMatrix ?? (options.dense ? diagToDense(fit.inverseMassMatrix) : fit.inverseMassMatrix) };
+  const draws = { count: 0 };
+  const points = Array.from({ length: chains }, (_, c) => drawAround(target, position, fit.inverseMassMatrix, Rng.fromSeed(seed).stream(chains + c), draws));
+  // The fit's gradients (when its hook says) and the checks of the chains' start points.
+  const fitted = fit.numGradEvals ?? fit.fit?.numGradEvals;
+  const initGradEvals = fitted === undefined ? undefined : fitted + draws.count;
+  return { points, inverseMassMatrix: inverseMassMatrix ?? (options.dense ? diagToDense(fit.inverseMassMatrix) : fit.inverseMassMatrix), ...(initGradEvals !== undefined ? { initGradEvals } : {}) };
 }
 
 /** Clears the folder of earlier runs' files and writes this run's manifest; returns the run id. */
@@ -247,10 +253,11 @@ export function samplerOverhead(trace: Trace): { chain: number; numGradEvals: nu
  * A start point mean + sd·z (z standard normal) from a fitted Gaussian, redrawn up to 20 times
  * while the log density or gradient is not finite there; the mean itself as the last resort.
  */
-function drawAround(target: LogDensity, mean: Float64Array, variance: Float64Array, rng: Rng): Float64Array {
+function drawAround(target: LogDensity, mean: Float64Array, variance: Float64Array, rng: Rng, evaluations: { count: number }): Float64Array {
   const grad = new Float64Array(mean.length);
   for (let attempt = 0; attempt < 20; attempt++) {
     const x = Float64Array.from(mean, (m, i) => m + Math.sqrt(variance[i]) * rng.normal());
+    evaluations.count++;
     const lp = target.logDensityAndGrad(x, grad);
     if (Number.isFinite(lp) && grad.every(Number.isFinite)) return x;
   }

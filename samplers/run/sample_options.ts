@@ -63,7 +63,7 @@ export interface SampleOptions {
   /**
    * The warmup: 'stan' (Stan's windowed adaptation), 'fisher' (nutpie's diagonal
    * Fisher-divergence metric and schedule) or 'fisher-low-rank' (low-rank plus diagonal);
-   * see docs/samplers.md. Left out, it is `DEFAULT_ADAPT` ('fisher-low-rank'), except that
+   * see docs/samplers.md. Left out, it is `DEFAULT_ADAPT` ('fisher'), except that
    * Stan-only options (`dense: true`, a dense `inverseMassMatrix` or sampler metric, `windows`,
    * `adaptMassMatrix: false`) choose 'stan', and a sampler with a diagonal metric only (mala, or
    * one of your own) gets 'fisher'. `adapt: 'stan', tune: 1000` is Stan's warmup.
@@ -100,7 +100,7 @@ export interface RunSettings {
  * bench/adaptation_bnn.bench.ts for the hierarchical BNN; numbers in docs/benchmarks.md and
  * docs/samplers.md#measured-effective-draws-per-gradient).
  */
-export const DEFAULT_ADAPT: AdaptName = 'fisher-low-rank';
+export const DEFAULT_ADAPT: AdaptName = 'fisher';
 /** See `DEFAULT_ADAPT`: the default `tune` of the Fisher warmups (nutpie's default too). */
 export const DEFAULT_TUNE = 400;
 /** The default `tune` of `adapt: 'stan'`: Stan's 1000, for which its windows (75 / 25·2^k / 50) are laid out. */

@@ -83,6 +83,12 @@ export interface TraceMeta {
   /** Dimension of the unconstrained space (the metric's size). */
   dim?: number;
   parallel?: boolean;
+  /**
+   * Gradients the initialisation's own fit evaluated (`init: 'pathfinder'`: its paths'
+   * L-BFGS; 'advi+adapt_diag': ADVI's), which `perChain[].numGradEvals` (the chains' own calls)
+   * leaves out; absent for jitter or given points, or a custom `adviInit` that does not say.
+   */
+  initGradEvals?: number;
   /** Wall-clock seconds of the whole run. */
   secondsTotal?: number;
   /** Elapsed seconds for chains that do not record their own (`ChainDraws.elapsed`). */

@@ -22,6 +22,8 @@ export interface AdviInitResult {
   inverseMassMatrix: Float64Array;
   /** The ADVI fit behind them, for diagnostics (ELBO history, convergence, warnings); a custom hook may omit it. */
   fit?: AdviFit;
+  /** Gradients the fit evaluated (`trace.meta.initGradEvals`); a custom hook may omit it. */
+  numGradEvals?: number;
 }
 
 export type AdviInit = (target: PosteriorTarget, context: { seed: number; signal?: AbortSignal }) => Promise<AdviInitResult>;
@@ -39,6 +41,6 @@ export function adviInitializer(opts: AdviInitOptions = {}): AdviInit {
         throw new Error(`adviInitializer: fitted variance of coordinate ${i} is ${v}; cannot use it as an inverse mass matrix`);
       }
     });
-    return { position: fit.mean, inverseMassMatrix, fit };
+    return { position: fit.mean, inverseMassMatrix, fit, numGradEvals: fit.numGradEvals };
   };
 }

@@ -42,7 +42,7 @@ export function adviInWorker(workerTarget: WorkerTargetSpec, options: AdviInitOp
         message(m) {
           if (m.type === 'advi-done') {
             finish(true);
-            resolve({ position: m.position, inverseMassMatrix: m.inverseMassMatrix });
+            resolve({ position: m.position, inverseMassMatrix: m.inverseMassMatrix, ...(m.numGradEvals !== undefined ? { numGradEvals: m.numGradEvals } : {}) });
           } else if (m.type === 'advi-error') {
             finish(true);
             reject(new Error(m.error));

@@ -33,7 +33,7 @@ export type WorkerMessage =
   | { type: 'progress'; progress: ChainProgress }
   | { type: 'done'; result: ChainResult; width: number }
   | { type: 'error'; chain: number; phase: ChainPhase; iteration: number; error: string }
-  | { type: 'advi-done'; position: Float64Array; inverseMassMatrix: Float64Array }
+  | { type: 'advi-done'; position: Float64Array; inverseMassMatrix: Float64Array; numGradEvals?: number }
   | { type: 'advi-error'; error: string };
 
 /** Messages from the host to a worker. */

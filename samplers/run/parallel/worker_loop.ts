@@ -81,8 +81,8 @@ async function fitAdvi(state: WorkerState, workerTarget: WorkerTargetSpec, optio
   state.adviAbort = new AbortController();
   try {
     const target = await buildTarget(state, workerTarget, { chain: 0, task: 'advi' });
-    const { position, inverseMassMatrix } = await adviInitializer(options)(target, { seed, signal: state.adviAbort.signal });
-    state.endpoint.post({ type: 'advi-done', position, inverseMassMatrix }, [position.buffer as ArrayBuffer, inverseMassMatrix.buffer as ArrayBuffer]);
+    const { position, inverseMassMatrix, numGradEvals } = await adviInitializer(options)(target, { seed, signal: state.adviAbort.signal });
+    state.endpoint.post({ type: 'advi-done', position, inverseMassMatrix, ...(numGradEvals !== undefined ? { numGradEvals } : {}) }, [position.buffer as ArrayBuffer, inverseMassMatrix.buffer as ArrayBuffer]);
   } catch (e) {
     state.endpoint.post({ type: 'advi-error', error: e instanceof Error ? e.message : String(e) });
   }

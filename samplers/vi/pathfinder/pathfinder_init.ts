@@ -26,6 +26,8 @@ export interface PathfinderStart {
   /** Per chain: the index in `fit.paths` of the path it starts from. */
   pathOfChain: number[];
   fit: PathfinderFit;
+  /** Gradients of the whole initialisation: the fit's and the checks of the start points. */
+  numGradEvals: number;
 }
 
 export async function pathfinderStart(target: PosteriorTarget, chains: number, seed: number, signal?: AbortSignal): Promise<PathfinderStart> {
@@ -37,13 +39,14 @@ export async function pathfinderStart(target: PosteriorTarget, chains: number, s
 export function startsFromFit(target: PosteriorTarget, fit: PathfinderFit, chains: number): PathfinderStart {
   const pathOfChain = Array.from({ length: chains }, (_, c) => c % fit.paths.length);
   const fallbackMetric = averageUsableVariances(fit.paths);
-  const points = pathOfChain.map((p, c) => startOnPath(target, fit.paths[p], Math.floor(c / fit.paths.length)));
+  const checks = { count: 0 };
+  const points = pathOfChain.map((p, c) => startOnPath(target, fit.paths[p], Math.floor(c / fit.paths.length), checks));
   const inverseMassMatrices = pathOfChain.map((p) => (usable(fit.paths[p].variances) ? fit.paths[p].variances.slice() : fallbackMetric.slice()));
-  return { points, inverseMassMatrices, pathOfChain, fit };
+  return { points, inverseMassMatrices, pathOfChain, fit, numGradEvals: fit.numGradEvals + checks.count };
 }
 
 /** The `k`-th of the path's draws where log p and its gradient are finite (the mean when there is none). */
-function startOnPath(target: PosteriorTarget, path: PathfinderPath, k: number): Float64Array {
+function startOnPath(target: PosteriorTarget, path: PathfinderPath, k: number, checks: { count: number }): Float64Array {
   const dim = target.dim;
   const grad = new Float64Array(dim);
   const n = path.logDensity.length;
@@ -51,6 +54,7 @@ function startOnPath(target: PosteriorTarget, path: PathfinderPath, k: number): 
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(path.logDensity[i])) continue;
     const x = path.draws.slice(i * dim, (i + 1) * dim);
+    checks.count++;
     if (!(Number.isFinite(target.logDensityAndGrad(x, grad)) && allFinite(grad))) continue;
     if (found++ === k) return x;
   }
