@@ -65,8 +65,8 @@ export const VI_DRAWS = 1000;
 /**
  * Defaults of a full run: 2 chains × 1000 draws per model (issue 13), with the library's default
  * warmup (`DEFAULT_ADAPT`, `DEFAULT_TUNE` iterations: no `tune` here). Stan's settings are
- * `--adapt stan --tune 1000 --draws 1000`. Duration on 2 cores: TBD by lead (Stan's 1000 + 1000
- * took about 24 minutes, the earlier 500 + 500 default about 14).
+ * `--adapt stan --tune 1000 --draws 1000`. About 8 to 19 minutes on 2 cores (docs/study.md: the
+ * hierarchical model's slower chain sets its time), against Stan's 21 for 1 × (1000 + 1000).
  */
 export const FULL_SETTINGS: { chains: number; draws: number; tune?: number; hierarchicalDraws: number; hierarchicalTune?: number } = { chains: 2, draws: 1000, hierarchicalDraws: 1000 };
 /**
